@@ -1,0 +1,38 @@
+# The two commands a user needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Pinned dependencies from the lock files, then the project itself (for the `dangvien` command).
+$(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@
+
+demo: $(VENV)/.base-installed
+	$(BIN)/dangvien migrate --noinput
+	$(BIN)/dangvien demo
+	$(BIN)/dangvien serve --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	bash scripts/test.sh
+
+# Recompile the English catalogue after editing dangvien/locale/en/LC_MESSAGES/django.po.
+messages: $(VENV)/.dev-installed
+	cd dangvien && ../$(BIN)/dangvien makemessages --locale en --no-obsolete --add-location file
+	cd dangvien && ../$(BIN)/dangvien compilemessages --locale en
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

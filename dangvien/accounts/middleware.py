@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from dangvien.accounts.context import RequestContext, reset_current_request, set_current_request
+
+
+class RequestContextMiddleware:
+    """Remembers the request each write comes from, so audit events can name it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        context = RequestContext(
+            request_id=str(uuid.uuid4()),
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            path=request.path[:300],
+        )
+        token = set_current_request(context)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_current_request(token)
+        response["X-Request-Id"] = context.request_id
+        return response

@@ -1,0 +1,135 @@
+"""Every read that pages use is scoped here: a user sees the subtrees of their grants."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from dangvien.accounts.models import AuditEvent, Role, RoleGrant
+from dangvien.orgs.models import Unit
+
+AnyUser = AbstractBaseUser | AnonymousUser
+M = TypeVar("M", bound=models.Model)
+
+_CACHE_ATTR = "_dangvien_grant_paths"
+
+
+def _is_superuser(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_superuser", False))
+
+
+def grant_paths(user: AnyUser) -> list[tuple[str, int]]:
+    """(unit path, role) of each active grant; cached on the user object for one request."""
+    if not user.is_authenticated:
+        return []
+    cached: list[tuple[str, int]] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            RoleGrant.objects.filter(user_id=user.pk, revoked_at__isnull=True).values_list(
+                "unit__path", "role"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the per-request cache after grants change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_q(user: AnyUser, path_field: str = "path", min_role: int = Role.VIEWER) -> Q:
+    """A filter matching rows whose unit lies under one of the user's grants.
+
+    `path_field` names the unit path relative to the queried model (`unit__path` for rows that
+    belong to a unit). A user with no grant matches nothing.
+    """
+    if _is_superuser(user):
+        return Q()
+    prefixes = [path for path, role in grant_paths(user) if role >= min_role]
+    if not prefixes:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in _outermost(prefixes)))
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths that lie inside another granted path: they add nothing to the filter."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not result or not path.startswith(result[-1]):
+            result.append(path)
+    return result
+
+
+def scoped(
+    queryset: QuerySet[M], user: AnyUser, path_field: str, min_role: int = Role.VIEWER
+) -> QuerySet[M]:
+    return queryset.filter(scope_q(user, path_field, min_role))
+
+
+def units_visible_to(user: AnyUser, min_role: int = Role.VIEWER) -> QuerySet[Unit]:
+    return scoped(Unit.objects.all(), user, "path", min_role)
+
+
+def unit_get_for_user(user: AnyUser, pk: Any, min_role: int = Role.VIEWER) -> Unit:
+    """The unit, or 404 when it is outside the user's subtrees (or does not exist)."""
+    try:
+        return units_visible_to(user, min_role).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy đơn vị.")) from None
+
+
+def role_on(user: AnyUser, unit: Unit) -> int | None:
+    """The highest role the user holds over the unit through any grant, or None."""
+    if _is_superuser(user):
+        return int(Role.ADMINISTRATOR)
+    roles = [role for path, role in grant_paths(user) if unit.path.startswith(path)]
+    return max(roles) if roles else None
+
+
+def has_role(user: AnyUser, unit: Unit, role: int) -> bool:
+    held = role_on(user, unit)
+    return held is not None and held >= role
+
+
+def require_role(user: AnyUser | None, unit: Unit, role: int) -> None:
+    """Services call this: None is the operator's own command line and may do anything."""
+    if user is None:
+        return
+    if not has_role(user, unit, role):
+        raise PermissionDenied(
+            _("Bạn không có quyền %(role)s trên %(unit)s.")
+            % {"role": Role(role).label, "unit": unit.name}
+        )
+
+
+def root_units_for(user: AnyUser) -> QuerySet[Unit]:
+    """The units a user's tree starts from: their granted units, outermost only."""
+    if _is_superuser(user):
+        return Unit.objects.filter(parent__isnull=True)
+    paths = _outermost([path for path, _role in grant_paths(user)])
+    return Unit.objects.filter(path__in=paths).order_by("sort_key")
+
+
+def audit_events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
+    """Events about units in the user's administrator scope; events with no unit (logins)
+    only for superusers."""
+    events = AuditEvent.objects.select_related("target_type")
+    if _is_superuser(user):
+        return events
+    return events.filter(scope_q(user, "unit__path", Role.ADMINISTRATOR))
+
+
+def grants_visible_to(user: AnyUser) -> QuerySet[RoleGrant]:
+    return scoped(
+        RoleGrant.objects.select_related("user", "unit"), user, "unit__path", Role.ADMINISTRATOR
+    )

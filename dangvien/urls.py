@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from dangvien.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tai-khoan/", include("dangvien.accounts.urls")),
+    path("to-chuc/", include("dangvien.orgs.urls")),
+    path("ngon-ngu/", login_not_required(set_language), name="set_language"),
+    path("quan-tri-he-thong/", admin.site.urls),
+]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.selectors import grant_paths
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"is_administrator": False}
+    is_admin = user.is_superuser or any(
+        role >= Role.ADMINISTRATOR for _p, role in grant_paths(user)
+    )
+    return {"is_administrator": is_admin}

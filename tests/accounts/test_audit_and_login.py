@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+
+from dangvien.accounts.models import AuditEvent, Role, RoleGrant
+from dangvien.accounts.services import grant_revoke, grant_role
+from dangvien.orgs.services import Decision, unit_rename
+from tests.conftest import PASSWORD, World, logged_in
+
+
+def test_every_write_leaves_an_audit_event_with_the_request(world: World) -> None:
+    client = logged_in("xa")
+    response = client.post(
+        f"/to-chuc/{world.cell_2.pk}/doi-ten/",
+        {
+            "name": "Chi bộ khu phố Hai",
+            "effective": "01/07/2025",
+            "number": "5-QĐ/ĐU",
+            "action": "confirm",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="unit.rename")
+    assert event.actor == world.xa
+    assert event.changes["name"] == ["Chi bộ khu phố 2", "Chi bộ khu phố Hai"]
+    assert event.request_path == f"/to-chuc/{world.cell_2.pk}/doi-ten/"
+    assert event.request_id
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_audit_events_cannot_be_edited_or_deleted(world: World) -> None:
+    event = AuditEvent.objects.first()
+    assert event is not None
+    event.action = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+
+
+def test_grants_are_audited_and_revocable(world: World) -> None:
+    grant = grant_role(acting_user=world.xa, user=world.bithu, unit=world.cell_2, role=Role.VIEWER)
+    grant_revoke(acting_user=world.xa, grant=grant)
+    events = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(RoleGrant), target_id=str(grant.pk)
+    )
+    actions = list(events.values_list("action", flat=True))
+    assert sorted(actions) == ["grant.revoke", "grant.set"]
+
+
+def test_audit_view_shows_only_events_of_the_administrators_subtree(world: World) -> None:
+    unit_rename(
+        acting_user=None,
+        unit=world.kb_school,
+        name="Chi bộ Trường TH Kinh Bắc",
+        decision=Decision(effective=date(2025, 7, 1)),
+    )
+    body = logged_in("xa").get("/tai-khoan/nhat-ky/").content.decode()
+    assert "Chi bộ khu phố 1" in body
+    assert "Chi bộ Trường TH Kinh Bắc" not in body
+    secretary = logged_in("bithu").get("/tai-khoan/nhat-ky/").content.decode()
+    assert "Chi bộ khu phố 1" not in secretary
+
+
+def test_login_page_is_vietnamese_and_english_on_request(db: None) -> None:
+    client = Client()
+    body = client.get("/tai-khoan/dang-nhap/").content.decode()
+    assert "Đăng nhập" in body
+    assert "Mật khẩu" in body
+    client.post("/ngon-ngu/", {"language": "en", "next": "/tai-khoan/dang-nhap/"})
+    english = client.get("/tai-khoan/dang-nhap/").content.decode()
+    assert "Log in" in english
+    assert "Password" in english
+
+
+def test_pages_require_login(db: None) -> None:
+    response = Client().get("/to-chuc/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_repeated_failed_logins_lock_the_account(world: World, settings: object) -> None:
+    client = Client()
+    for _attempt in range(5):
+        client.post("/tai-khoan/dang-nhap/", {"username": "xa", "password": "sai"})
+    response = client.post("/tai-khoan/dang-nhap/", {"username": "xa", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "tạm khóa" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2(world: World) -> None:
+    assert world.xa.password.startswith("argon2")
+
+
+def test_sessions_expire_when_idle(settings: object) -> None:
+    from django.conf import settings as live
+
+    assert live.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < live.SESSION_COOKIE_AGE <= 60 * 60 * 8

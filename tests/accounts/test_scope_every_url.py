@@ -1,0 +1,126 @@
+"""Walks every URL pattern of the project as a user of a sibling subtree.
+
+A new URL is picked up by itself: its parameters are filled from `FOREIGN_OBJECTS`, and a
+parameter the test does not know fails the test until someone says which foreign object it
+takes. No answer may be a 200 that shows the other subtree's data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dangvien.accounts.models import AuditEvent, RoleGrant
+from tests.conftest import World, logged_in
+
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    params: tuple[str, ...]
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        else:
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            full = prefix + str(entry.pattern)
+            params = tuple(a or b for a, b in _PARAM.findall(full))
+            yield Route(name, full, params)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _fill(route: Route, foreign: dict[str, str]) -> str:
+    path = route.pattern
+    for param in route.params:
+        key = f"{route.name}:{param}"
+        value = foreign.get(key) or foreign.get(f"{route.name.split(':')[0]}:*:{param}")
+        if value is None:
+            pytest.fail(
+                f"URL {route.name} ({route.pattern}) has parameter {param!r}: "
+                "add the foreign object it takes to _foreign_objects()"
+            )
+        path = re.sub(rf"<(?:\w+:)?{param}>|\(\?P<{param}>[^)]*\)", value, path, count=1)
+    path = path.replace("\\", "").replace("^", "").replace("$", "")
+    return "/" + path
+
+
+def _foreign_objects(world: World) -> dict[str, str]:
+    """For each URL parameter, an object of Quảng Nam's subtree (foreign to the outsider)."""
+    grant = RoleGrant.objects.get(user=world.bithu)
+    event = AuditEvent.objects.filter(unit=world.cell_1).first()
+    assert event is not None
+    return {
+        "orgs:*:pk": str(world.cell_1.pk),
+        "accounts:grant_revoke:pk": str(grant.pk),
+        # Django's own admin: reached only by staff; any value shows the redirect to its login.
+        "admin:*:object_id": str(world.cell_1.pk),
+        "admin:*:app_label": "orgs",
+        "admin:*:content_type_id": "1",
+        "admin:*:url": "orgs/unit/",
+        "admin:*:uidb64": "MQ",
+        "admin:*:token": "x",
+        "admin:*:user_id": str(world.bithu.pk),
+        "admin:*:id": str(world.bithu.pk),
+    }
+
+
+def _foreign_markers(world: World) -> list[str]:
+    return [
+        world.quang_nam.name,
+        world.tam_ky.name,
+        world.an_my.name,
+        world.cell_1.code,
+        world.cell_2.code,
+        world.tam_ky.code,
+        "bithu",
+        "Người thử xa",
+    ]
+
+
+@pytest.mark.django_db
+def test_every_url_hides_a_sibling_subtree(world: World) -> None:
+    client = logged_in("ngoai")
+    foreign = _foreign_objects(world)
+    markers = _foreign_markers(world)
+    checked = 0
+    for route in all_routes():
+        url = _fill(route, foreign)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            checked += 1
+            if response.status_code == 200:
+                body = response.content.decode()
+                leaked = [m for m in markers if m in body]
+                assert not leaked, f"{method.upper()} {url} ({route.name}) shows {leaked}"
+    # The revoke URL must not have revoked the foreign grant.
+    assert RoleGrant.objects.get(user=world.bithu).revoked_at is None
+    assert checked > 20
+
+
+@pytest.mark.django_db
+def test_the_walk_finds_the_project_urls() -> None:
+    names = {r.name for r in all_routes()}
+    assert {"orgs:tree", "orgs:unit", "orgs:merge", "accounts:audit", "accounts:users"} <= names
+
+
+@pytest.mark.django_db
+def test_out_of_scope_unit_answers_404_in_scope_answers_200(world: World) -> None:
+    client = logged_in("ngoai")
+    assert client.get(f"/to-chuc/{world.cell_1.pk}/").status_code == 404
+    assert client.get(f"/to-chuc/{world.kb_school.pk}/").status_code == 200

@@ -1,0 +1,115 @@
+"""A small named world, built through the services like real data.
+
+Trung ương
+├── Tỉnh ủy Quảng Nam (QN)                      province officer: `tinh` (administrator)
+│   └── Thành ủy Tam Kỳ (QN.TK)
+│       └── Đảng ủy phường An Mỹ (QN.TK.AM)     commune officer: `xa` (administrator)
+│           ├── Chi bộ khu phố 1 (QN.TK.AM.1)    cell secretary: `bithu` (editor)
+│           └── Chi bộ khu phố 2 (QN.TK.AM.2)
+└── Tỉnh ủy Bắc Ninh (BN)                        outsider: `ngoai` (administrator of a sibling)
+    └── Đảng ủy phường Kinh Bắc (BN.KB)
+        └── Chi bộ Trường Tiểu học Kinh Bắc (BN.KB.TH)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.services import user_create
+from dangvien.orgs.models import CellKind, Unit, UnitKind
+from dangvien.orgs.services import Decision, NewUnit, unit_create
+
+FOUNDED = Decision(effective=date(2015, 1, 1), number="01-QĐ/TW")
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+@dataclass
+class World:
+    root: Unit
+    quang_nam: Unit
+    tam_ky: Unit
+    an_my: Unit
+    cell_1: Unit
+    cell_2: Unit
+    bac_ninh: Unit
+    kinh_bac: Unit
+    kb_school: Unit
+    tinh: AbstractUser
+    xa: AbstractUser
+    bithu: AbstractUser
+    ngoai: AbstractUser
+
+
+def _unit(parent: Unit | None, code: str, name: str, kind: str, cell_kind: str = "") -> Unit:
+    return unit_create(
+        acting_user=None,
+        parent=parent,
+        spec=NewUnit(code, name, kind, cell_kind),
+        decision=Decision(effective=date(1930, 2, 3)) if parent is None else FOUNDED,
+    )
+
+
+def build_world() -> World:
+    root = _unit(None, "TW", "Trung ương", UnitKind.CENTRAL)
+    quang_nam = _unit(root, "QN", "Tỉnh ủy Quảng Nam", UnitKind.PROVINCE)
+    tam_ky = _unit(quang_nam, "QN.TK", "Thành ủy Tam Kỳ", UnitKind.DISTRICT)
+    an_my = _unit(tam_ky, "QN.TK.AM", "Đảng ủy phường An Mỹ", UnitKind.COMMUNE)
+    cell_1 = _unit(an_my, "QN.TK.AM.1", "Chi bộ khu phố 1", UnitKind.CELL, CellKind.RESIDENTIAL)
+    cell_2 = _unit(an_my, "QN.TK.AM.2", "Chi bộ khu phố 2", UnitKind.CELL, CellKind.RESIDENTIAL)
+    bac_ninh = _unit(root, "BN", "Tỉnh ủy Bắc Ninh", UnitKind.PROVINCE)
+    kinh_bac = _unit(bac_ninh, "BN.KB", "Đảng ủy phường Kinh Bắc", UnitKind.COMMUNE)
+    kb_school = _unit(
+        kinh_bac, "BN.KB.TH", "Chi bộ Trường Tiểu học Kinh Bắc", UnitKind.CELL, CellKind.SCHOOL
+    )
+
+    def user(name: str, unit: Unit, role: int) -> AbstractUser:
+        return user_create(
+            acting_user=None,
+            username=name,
+            full_name=f"Người thử {name}",
+            password=PASSWORD,
+            unit=unit,
+            role=role,
+            check_password=False,
+        )
+
+    return World(
+        root,
+        quang_nam,
+        tam_ky,
+        an_my,
+        cell_1,
+        cell_2,
+        bac_ninh,
+        kinh_bac,
+        kb_school,
+        tinh=user("tinh", quang_nam, Role.ADMINISTRATOR),
+        xa=user("xa", an_my, Role.ADMINISTRATOR),
+        bithu=user("bithu", cell_1, Role.EDITOR),
+        ngoai=user("ngoai", bac_ninh, Role.ADMINISTRATOR),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_language(settings: pytest.FixtureRequest) -> None:
+    settings.LANGUAGE_CODE = "vi"  # type: ignore[attr-defined]
+
+
+def logged_in(username: str) -> Client:
+    """A test client signed in as the named user (axes needs a real request to check a
+    password, so the tests that are not about the login page skip it)."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
