@@ -18,7 +18,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from dangvien.accounts.models import Role
@@ -41,10 +41,10 @@ class World:
     bac_ninh: Unit
     kinh_bac: Unit
     kb_school: Unit
-    tinh: AbstractUser
-    xa: AbstractUser
-    bithu: AbstractUser
-    ngoai: AbstractUser
+    tinh: User
+    xa: User
+    bithu: User
+    ngoai: User
 
 
 def _unit(parent: Unit | None, code: str, name: str, kind: str, cell_kind: str = "") -> Unit:
@@ -69,7 +69,7 @@ def build_world() -> World:
         kinh_bac, "BN.KB.TH", "Chi bộ Trường Tiểu học Kinh Bắc", UnitKind.CELL, CellKind.SCHOOL
     )
 
-    def user(name: str, unit: Unit, role: int) -> AbstractUser:
+    def user(name: str, unit: Unit, role: int) -> User:
         return user_create(
             acting_user=None,
             username=name,

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -15,8 +15,13 @@ from dangvien.accounts.models import AuditEvent
 from dangvien.orgs.models import Unit
 
 # A user, or None for the operator's own commands (demo, geography), recorded as "hệ thống".
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 SYSTEM_LABEL = "hệ thống"
+
+
+def actor_user(actor: Actor) -> User | None:
+    """The signed-in user behind an action, or None for the operator's commands."""
+    return actor if isinstance(actor, User) else None
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,7 +59,7 @@ def audit_record(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     request = current_request()
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor_user(actor)
     event = AuditEvent(
         actor=user,
         actor_label=user.get_username() if user is not None else SYSTEM_LABEL,

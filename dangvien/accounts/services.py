@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.audit import Actor, audit_record
+from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role, RoleGrant
 from dangvien.accounts.selectors import forget_grants, require_role
 from dangvien.lib.errors import Problem, ServiceError, raise_if
@@ -26,15 +25,14 @@ def user_create(
     unit: Unit,
     role: int,
     check_password: bool = True,
-) -> AbstractUser:
+) -> User:
     """Create a user together with their first grant (a user without a grant sees nothing)."""
-    user_model = get_user_model()
     with transaction.atomic():
         require_role(acting_user, unit, Role.ADMINISTRATOR)
         problems: list[Problem] = []
         if not username.strip():
             problems.append(Problem("username", _("Chưa nhập tên đăng nhập.")))
-        elif user_model.objects.filter(username__iexact=username.strip()).exists():
+        elif User.objects.filter(username__iexact=username.strip()).exists():
             problems.append(Problem("username", _("Tên đăng nhập đã được dùng.")))
         if check_password:
             try:
@@ -43,7 +41,7 @@ def user_create(
                 problems += [Problem("password", str(m)) for m in exc.messages]
         raise_if(problems)
         family, _sep, given = full_name.strip().rpartition(" ")
-        user = user_model.objects.create_user(
+        user = User.objects.create_user(
             username=username.strip(), password=password, first_name=given, last_name=family
         )
         audit_record(
@@ -57,7 +55,7 @@ def user_create(
         return user
 
 
-def grant_role(*, acting_user: Actor, user: AbstractUser, unit: Unit, role: int) -> RoleGrant:
+def grant_role(*, acting_user: Actor, user: User, unit: Unit, role: int) -> RoleGrant:
     """Give (or change) a user's role on a unit. Only an administrator of the unit may, and
     nobody may grant more than they hold."""
     with transaction.atomic():
@@ -69,9 +67,7 @@ def grant_role(*, acting_user: Actor, user: AbstractUser, unit: Unit, role: int)
             .filter(user=user, unit=unit, revoked_at__isnull=True)
             .first()
         )
-        granted_by = (
-            acting_user if acting_user is not None and acting_user.is_authenticated else None
-        )
+        granted_by = actor_user(acting_user)
         if existing is not None:
             if existing.role == role:
                 return existing

@@ -56,7 +56,7 @@ def ensure_central() -> Unit:
 
 
 def province_specs() -> list[tuple[NewUnit, str | None]]:
-    specs = []
+    specs: list[tuple[NewUnit, str | None]] = []
     for province in sorted(vp.Province.iter_all(), key=lambda p: int(p.code)):
         # "Thành phố Đà Nẵng" → "Thành ủy Đà Nẵng"; "Tỉnh Quảng Ninh" → "Tỉnh ủy Quảng Ninh".
         is_city = province.division_type == vp.VietNamDivisionType.THANH_PHO_TRUNG_UONG
@@ -73,7 +73,7 @@ def province_specs() -> list[tuple[NewUnit, str | None]]:
 
 
 def commune_specs() -> list[tuple[NewUnit, str | None]]:
-    specs = []
+    specs: list[tuple[NewUnit, str | None]] = []
     for ward in sorted(vp.Ward.iter_all(), key=lambda w: int(w.code)):
         code = int(ward.code)
         name = _commune_committee_name(ward.name)

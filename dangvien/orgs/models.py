@@ -119,7 +119,7 @@ class Reorganisation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    units = models.ManyToManyField(
+    units: models.ManyToManyField[Unit, ReorganisationUnit] = models.ManyToManyField(
         Unit, through="ReorganisationUnit", related_name="reorganisations"
     )
 

@@ -176,7 +176,7 @@ def deciding_unit(unit: Unit, on: date, *, recognition: bool = False) -> Authori
         delegation = delegations.get(candidate.pk)
         if delegation is not None and getattr(delegation, field):
             return Authority(candidate, delegation.document)
-        rule = rules.get(candidate.kind)
-        if rule is not None and getattr(rule, field) and candidate.kind != UnitKind.CELL:
-            return Authority(candidate, rule.source)
+        in_force = rules.get(candidate.kind)
+        if in_force is not None and getattr(in_force, field) and candidate.kind != UnitKind.CELL:
+            return Authority(candidate, in_force.source)
     return None

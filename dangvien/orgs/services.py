@@ -18,7 +18,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.audit import Actor, audit_record
+from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role
 from dangvien.lib.errors import Problem, ServiceError, raise_if
@@ -132,7 +132,7 @@ def _record(
         effective_date=decision.effective,
         note=decision.note,
         summary=summary,
-        acting_user=actor if actor is not None and actor.is_authenticated else None,
+        acting_user=actor_user(actor),
     )
 
 

@@ -27,7 +27,7 @@ from dangvien.orgs.services import Plan
 def _as_of(request: HttpRequest) -> date:
     form = orgs_forms.TreeFilterForm(request.GET)
     if form.is_valid() and form.cleaned_data.get("ngay"):
-        return form.cleaned_data["ngay"]  # type: ignore[no-any-return]
+        return form.cleaned_data["ngay"]
     return timezone.localdate()
 
 

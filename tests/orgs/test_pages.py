@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from dangvien.orgs.models import Unit
 from tests.conftest import World, logged_in
 
-
 _client = logged_in
 
 

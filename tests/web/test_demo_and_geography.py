@@ -62,5 +62,7 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
     ]
     singular = [i for i in ids if i]
     assert len(singular) > 100
-    untranslated = [i for i in singular if compiled.gettext(i) == i and i not in {"English", "Tiếng Việt"}]
+    untranslated = [
+        i for i in singular if compiled.gettext(i) == i and i not in {"English", "Tiếng Việt"}
+    ]
     assert untranslated == []

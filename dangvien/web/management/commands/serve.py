@@ -27,7 +27,7 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         settings = {"bind": bind, "workers": options["workers"], "accesslog": "-", "timeout": 120}
 
-        class Server(BaseApplication):  # type: ignore[misc]
+        class Server(BaseApplication):  # gunicorn is untyped
             def load_config(self) -> None:
                 for key, value in settings.items():
                     self.cfg.set(key, value)
