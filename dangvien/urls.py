@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tai-khoan/", include("dangvien.accounts.urls")),
     path("to-chuc/", include("dangvien.orgs.urls")),
+    path("lich-lam-viec/", include("dangvien.lib.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

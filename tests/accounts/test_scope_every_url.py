@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
+from dangvien.lib.models import CalendarDay
 from tests.conftest import World, logged_in
 
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
@@ -65,7 +67,9 @@ def _foreign_objects(world: World) -> dict[str, str]:
     grant = RoleGrant.objects.get(user=world.bithu)
     event = AuditEvent.objects.filter(unit=world.cell_1).first()
     assert event is not None
+    day = CalendarDay.objects.create(date=date(2026, 2, 24), kind="off", source="TB 1")
     return {
+        "lib:*:pk": str(day.pk),
         "orgs:*:pk": str(world.cell_1.pk),
         "accounts:grant_revoke:pk": str(grant.pk),
         # Django's own admin: reached only by staff; any value shows the redirect to its login.
@@ -110,6 +114,7 @@ def test_every_url_hides_a_sibling_subtree(world: World) -> None:
                 assert not leaked, f"{method.upper()} {url} ({route.name}) shows {leaked}"
     # The revoke URL must not have revoked the foreign grant.
     assert RoleGrant.objects.get(user=world.bithu).revoked_at is None
+    assert CalendarDay.objects.exists()
     assert checked > 20
 
 
