@@ -29,6 +29,8 @@ _WORD = '"'  # between words of one part
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
+_NUMBER = re.compile(r"\d+")
+_NUMBER_WIDTH = 8
 
 
 def _letters(text: str) -> list[tuple[str, int]]:
@@ -60,6 +62,8 @@ def fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    # Numbers are padded so that "khu phố 2" comes before "khu phố 10", as people count.
+    text = _NUMBER.sub(lambda m: m.group().zfill(_NUMBER_WIDTH), text)
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", text)).strip().split(" ") if text.strip() else []
 
 

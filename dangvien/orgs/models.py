@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.lib.fields import SortKeyField
+
 # Each step of a path is the unit's id in base 36, fixed width, so that paths compare and
 # prefix-match as plain strings. Seven characters allow 78 billion units.
 PATH_STEP = 7
@@ -71,7 +73,7 @@ class Unit(models.Model):
     # Tone-folded name and code, for search that ignores tone marks.
     search_text = models.CharField(max_length=250, db_index=True)
     # Vietnamese collation key of the name, so ORDER BY gives alphabetical order everywhere.
-    sort_key = models.CharField(max_length=500)
+    sort_key = SortKeyField(max_length=500)
 
     class Meta:
         ordering = ["path"]

@@ -56,3 +56,13 @@ def test_given_name_is_the_last_word() -> None:
 
 def test_case_and_spacing_do_not_change_the_order() -> None:
     assert name_sort_key("nguyễn  văn an") == name_sort_key("Nguyễn Văn An")
+
+
+def test_numbers_in_names_sort_as_numbers() -> None:
+    names = ["Chi bộ khu phố 2", "Chi bộ khu phố 10", "Chi bộ khu phố 1", "Chi bộ khu Đông"]
+    assert sorted(names, key=collation_key) == [
+        "Chi bộ khu Đông",  # đ before p
+        "Chi bộ khu phố 1",
+        "Chi bộ khu phố 2",
+        "Chi bộ khu phố 10",
+    ]
