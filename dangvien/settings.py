@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "dangvien.lib",
     "dangvien.accounts",
     "dangvien.orgs",
+    "dangvien.rulebook",
+    "dangvien.people",
     "dangvien.web",
 ]
 

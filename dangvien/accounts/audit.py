@@ -50,6 +50,36 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in fields}
 
 
+def audit_record_many(
+    *, actor: Actor, action: str, items: list[tuple[models.Model, Unit | None, Mapping[str, Any]]]
+) -> int:
+    """One event per (target, unit, changes), written in batches: for imports of many rows."""
+    if not items:
+        return 0
+    request = current_request()
+    user = actor_user(actor)
+    label = user.get_username() if user is not None else SYSTEM_LABEL
+    content_type = ContentType.objects.get_for_model(items[0][0], for_concrete_model=False)
+    events = [
+        AuditEvent(
+            actor=user,
+            actor_label=label,
+            action=action,
+            target_type=content_type,
+            target_id=str(target.pk),
+            target_repr=str(target)[:250],
+            unit=unit,
+            changes=_jsonable(dict(changes)),
+            request_id=request.request_id if request else "",
+            ip_address=request.ip_address if request else None,
+            request_path=request.path if request else "",
+        )
+        for target, unit, changes in items
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)
+
+
 def audit_record(
     *,
     actor: Actor,
