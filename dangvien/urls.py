@@ -10,6 +10,8 @@ urlpatterns = [
     path("tai-khoan/", include("dangvien.accounts.urls")),
     path("to-chuc/", include("dangvien.orgs.urls")),
     path("lich-lam-viec/", include("dangvien.lib.urls")),
+    path("nguoi/", include("dangvien.people.urls")),
+    path("nhap-excel/", include("dangvien.people.import_urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

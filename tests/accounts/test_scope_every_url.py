@@ -17,8 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
 from dangvien.lib.models import CalendarDay
+from dangvien.people.models import ImportJob
 from tests.conftest import World, logged_in
+from tests.people.factories import make_person
 
+FOREIGN_PERSON = "Hoàng Thị Ngoại Vi"
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
@@ -68,7 +71,17 @@ def _foreign_objects(world: World) -> dict[str, str]:
     event = AuditEvent.objects.filter(unit=world.cell_1).first()
     assert event is not None
     day = CalendarDay.objects.create(date=date(2026, 2, 24), kind="off", source="TB 1")
+    person = make_person(world.cell_1, FOREIGN_PERSON)
+    job = ImportJob.objects.create(
+        kind="members", unit=world.cell_1, file_name="chi-bo-1.xlsx", content=b"x"
+    )
     return {
+        "people:*:pk": str(person.pk),
+        "people:*:unit": str(world.cell_1.pk),
+        "people:*:kind": "members",
+        "people_import:*:pk": str(job.pk),
+        "people_import:*:unit": str(world.cell_1.pk),
+        "people_import:*:kind": "members",
         "lib:*:pk": str(day.pk),
         "orgs:*:pk": str(world.cell_1.pk),
         "accounts:grant_revoke:pk": str(grant.pk),
@@ -94,6 +107,8 @@ def _foreign_markers(world: World) -> list[str]:
         world.tam_ky.code,
         "bithu",
         "Người thử xa",
+        FOREIGN_PERSON,
+        "chi-bo-1.xlsx",
     ]
 
 
