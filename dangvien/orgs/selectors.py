@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from dangvien.accounts.selectors import AnyUser, scope_q, units_visible_to
 from dangvien.lib.vntext import fold
@@ -32,6 +33,9 @@ class TreeNode:
     active: bool
     has_children: bool
     cell_count: int
+    # Members (probationary and official) in the subtree today; None for a past date, whose
+    # membership the tree page does not reconstruct.
+    member_count: int | None = None
 
 
 def versions_at(on: date) -> QuerySet[UnitVersion]:
@@ -51,7 +55,11 @@ def _nodes(
         .annotate(has_children=Exists(children_exist))
         .order_by("unit__sort_key", "unit__code")
     )
-    counts = _cell_counts(on, parent_path, len(parent_path) + PATH_STEP) if rows else {}
+    prefix_length = len(parent_path) + PATH_STEP
+    counts = _cell_counts(on, parent_path, prefix_length) if rows else {}
+    members = (
+        _member_counts(parent_path, prefix_length) if rows and on == timezone.localdate() else None
+    )
     return [
         TreeNode(
             unit_id=v.unit_id,
@@ -62,9 +70,8 @@ def _nodes(
             cell_kind_label=v.unit.get_cell_kind_display() if v.unit.cell_kind else "",
             active=v.unit.valid_to is None or v.unit.valid_to > on,
             has_children=bool(getattr(v, "has_children", False)),
-            cell_count=counts.get(v.path[: len(parent_path) + PATH_STEP], 0)
-            if v.unit.kind != UnitKind.CELL
-            else 0,
+            cell_count=counts.get(v.path[:prefix_length], 0) if v.unit.kind != UnitKind.CELL else 0,
+            member_count=members.get(v.path[:prefix_length], 0) if members is not None else None,
         )
         for v in rows
     ]
@@ -76,6 +83,20 @@ def _cell_counts(on: date, under: str, prefix_length: int) -> dict[str, int]:
         versions_at(on)
         .filter(path__startswith=under, unit__kind=UnitKind.CELL)
         .annotate(prefix=Substr("path", 1, prefix_length))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+def _member_counts(under: str, prefix_length: int) -> dict[str, int]:
+    """Members today below `under`, per child prefix of their cell's current path, in one
+    GROUP BY. (Kept per-unit aggregates replace this at national scale.)"""
+    from dangvien.people.models import MEMBER_STATUSES, Person
+
+    rows = (
+        Person.objects.filter(unit__path__startswith=under, status__in=MEMBER_STATUSES)
+        .annotate(prefix=Substr("unit__path", 1, prefix_length))
         .values("prefix")
         .annotate(n=Count("id"))
     )

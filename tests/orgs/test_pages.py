@@ -110,3 +110,18 @@ def test_tree_page_query_count_does_not_grow_with_children(world: World) -> None
     with CaptureQueriesContext(connection) as many:
         client.get(f"/to-chuc/{world.an_my.pk}/con/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_tree_nodes_count_members_today(world: World) -> None:
+    from tests.people.factories import make_people
+
+    make_people(world.cell_1, ["Lê Văn An", "Trần Thị Ánh"])
+    make_people(world.cell_2, ["Đỗ Văn Ân"])
+    make_people(world.cell_2, ["Hoàng Văn Bảo"], status="candidate")
+    body = _client("tinh").get(f"/to-chuc/{world.tam_ky.pk}/con/").content.decode()
+    assert "3 đảng viên" in body  # An Mỹ: two cells, candidates not counted
+    cells = _client("tinh").get(f"/to-chuc/{world.an_my.pk}/con/").content.decode()
+    assert "2 đảng viên" in cells
+    assert "1 đảng viên" in cells
+    past = _client("tinh").get(f"/to-chuc/{world.tam_ky.pk}/con/", {"ngay": "01/01/2020"})
+    assert "đảng viên" not in past.content.decode()
