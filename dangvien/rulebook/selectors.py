@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext as _
 
 from dangvien.rulebook.models import RuleVersion
 
@@ -21,7 +20,7 @@ class Rule:
 
     def cite(self) -> str:
         """How an error names the rule: its content and its source."""
-        return _("%(title)s (%(source)s)") % {"title": self.title, "source": self.source}
+        return f"{self.title} ({self.source})"
 
 
 class RuleMissingError(LookupError):
