@@ -29,6 +29,7 @@ from dangvien.orgs.services import (
     units_bulk_create,
     units_merge,
 )
+from dangvien.web.demo_people import load_demo_people
 
 # Published in the README: the demo is for looking around, never for real data.
 DEMO_PASSWORD = "demo-dangvien-2025"  # noqa: S105
@@ -229,4 +230,5 @@ def load_demo() -> bool:
         units_bulk_create(specs=geography.all_specs(), decision=geography.REFORM_DECISION)
         _reorganise()
         _create_users()
+        load_demo_people()
     return True
