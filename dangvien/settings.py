@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dangvien.lib",
     "dangvien.accounts",
     "dangvien.orgs",
@@ -165,6 +167,14 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("DANGVIEN_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background jobs (imports with a progress bar): the database backend, run by the worker that
+# `dangvien serve` starts; "django_tasks.backends.immediate.ImmediateBackend" runs them inline.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DANGVIEN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

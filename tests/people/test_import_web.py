@@ -1,0 +1,122 @@
+"""The web import: upload → background check → problems listed → fix → commit → created."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dangvien.accounts.models import AuditEvent
+from dangvien.people.models import ImportJob, Person
+from tests.conftest import World, logged_in
+from tests.people.test_import import row, workbook
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    settings.TASKS = IMMEDIATE
+
+
+def _upload(client: object, world: World, content: bytes, name: str = "ds.xlsx") -> ImportJob:
+    response = client.post(  # type: ignore[attr-defined]
+        "/nhap-excel/",
+        {
+            "unit": world.cell_1.pk,
+            "kind": "members",
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.latest("pk")
+    assert response["Location"] == f"/nhap-excel/{job.pk}/"
+    return job
+
+
+def test_upload_check_fix_commit(world: World) -> None:
+    client = logged_in("bithu")
+    page = client.get("/nhap-excel/").content.decode()
+    assert "Chi bộ khu phố 1" in page
+    assert "Chi bộ khu phố 2" not in page
+
+    bad = workbook([row("Nguyễn Thị An"), row("Trần Văn Bình", **{"Ngày sinh": "32/13/1990"})])
+    job = _upload(client, world, bad, "sai.xlsx")
+    assert AuditEvent.objects.filter(action="import.upload", target_id=str(job.pk)).exists()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
+    assert "32/13/1990" in page
+    assert re.search(r"<td>3</td><td>Ngày sinh</td>", page)
+    assert "Ghi vào hệ thống" not in page
+    assert client.post(f"/nhap-excel/{job.pk}/ghi/").status_code == 404
+    assert not Person.objects.exists()
+
+    good = workbook([row("Nguyễn Thị An"), row("Trần Văn Bình")])
+    job = _upload(client, world, good, "dung.xlsx")
+    progress = client.get(f"/nhap-excel/{job.pk}/tien-do/").content.decode()
+    assert "Ghi vào hệ thống" in progress
+    assert "hx-trigger" not in progress
+    assert not Person.objects.exists()
+    response = client.post(f"/nhap-excel/{job.pk}/ghi/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert job.created_count == 2
+    assert "Đã ghi 2 người vào hệ thống." in client.get(f"/nhap-excel/{job.pk}/").content.decode()
+    assert Person.objects.count() == 2
+    # Committing twice writes nothing more.
+    assert client.post(f"/nhap-excel/{job.pk}/ghi/").status_code == 404
+    assert Person.objects.count() == 2
+
+
+def test_running_job_polls_with_a_progress_bar(world: World) -> None:
+    job = ImportJob.objects.create(
+        kind="members",
+        unit=world.cell_1,
+        file_name="x.xlsx",
+        content=b"",
+        state=ImportJob.State.CHECKING,
+        total=10,
+        processed=4,
+    )
+    page = logged_in("bithu").get(f"/nhap-excel/{job.pk}/").content.decode()
+    assert f'hx-get="/nhap-excel/{job.pk}/tien-do/"' in page
+    assert 'hx-trigger="every 1s"' in page
+    assert '<progress id="import-progress" max="10" value="4">' in page
+
+
+def test_jobs_are_scoped(world: World) -> None:
+    job = ImportJob.objects.create(
+        kind="members", unit=world.cell_1, file_name="x.xlsx", content=b""
+    )
+    for username in ("ngoai",):
+        client = logged_in(username)
+        assert client.get(f"/nhap-excel/{job.pk}/").status_code == 404
+        assert client.get(f"/nhap-excel/{job.pk}/tien-do/").status_code == 404
+        assert client.post(f"/nhap-excel/{job.pk}/ghi/").status_code == 404
+    assert logged_in("xa").get(f"/nhap-excel/{job.pk}/").status_code == 200
+
+
+def test_outsider_cannot_upload_to_a_foreign_unit(world: World) -> None:
+    client = logged_in("ngoai")
+    response = client.post(
+        "/nhap-excel/",
+        {
+            "unit": world.cell_1.pk,
+            "kind": "members",
+            "file": SimpleUploadedFile("x.xlsx", workbook([row("A")])),
+        },
+    )
+    assert response.status_code == 200
+    assert not ImportJob.objects.exists()
+
+
+def test_templates_download(world: World) -> None:
+    client = logged_in("ngoai")
+    response = client.get("/nhap-excel/mau/members/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/nhap-excel/mau/khac/").status_code == 404
