@@ -29,6 +29,10 @@ demo: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed
 	bash scripts/test.sh
 
+# Import and export of a 100,000-member workbook against the goals (bench/README.md).
+bench: $(VENV)/.dev-installed
+	DJANGO_SETTINGS_MODULE=dangvien.settings $(BIN)/python -m bench.people_io
+
 # Recompile the English catalogue after editing dangvien/locale/en/LC_MESSAGES/django.po.
 messages: $(VENV)/.dev-installed
 	cd dangvien && ../$(BIN)/dangvien makemessages --locale en --no-obsolete --add-location file
