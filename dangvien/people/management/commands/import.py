@@ -1,0 +1,69 @@
+# ruff: noqa: N999 (the verb is `dangvien import`; Django names commands by their module)
+"""`dangvien import members FILE.xlsx --unit CODE [--dry-run]`: the importer from a shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvien.orgs.models import Unit
+from dangvien.people.importer import KINDS, import_people
+
+_BAR = 30
+
+
+def progress_bar(done: int, total: int, width: int = _BAR) -> str:
+    """`[#####     ] 5000/10000`"""
+    filled = width * done // total if total else width
+    return f"[{'#' * filled}{' ' * (width - filled)}] {done}/{total}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập danh sách đảng viên (members) hoặc quần chúng (candidates) từ tệp .xlsx vào "
+        "đơn vị --unit; có lỗi ở bất kỳ dòng nào thì không ghi dòng nào."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--unit", required=True, help="Mã đơn vị (gốc của cây nhận người).")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            unit = Unit.objects.get(code=options["unit"])
+        except Unit.DoesNotExist:
+            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
+        try:
+            content = options["file"].read_bytes()
+        except OSError as error:
+            raise CommandError(f"Không đọc được tệp: {error}") from None
+
+        def progress(done: int, total: int) -> None:
+            self.stderr.write("\r" + progress_bar(done, total), ending="")
+            self.stderr.flush()
+
+        report = import_people(
+            acting_user=None,
+            unit=unit,
+            kind=options["kind"],
+            content=content,
+            dry_run=options["dry_run"],
+            on_progress=progress,
+        )
+        self.stderr.write("")
+        for problem in report.problems:
+            where = f"dòng {problem.row}" if problem.row else "cả tệp"
+            column = f" [{problem.column}]" if problem.column else ""
+            self.stdout.write(f"{where}{column}: {problem.message}")
+        if report.problems:
+            raise CommandError(
+                f"{len(report.problems)} lỗi trong {report.total_rows} dòng; không ghi dòng nào."
+            )
+        if report.dry_run:
+            self.stdout.write(f"Đã kiểm tra {report.total_rows} dòng: không có lỗi (chưa ghi).")
+        else:
+            self.stdout.write(f"Đã ghi {report.created} người vào {unit.name}.")
