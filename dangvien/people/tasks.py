@@ -50,9 +50,12 @@ def import_check(job_id: int) -> int:
             finished_at=timezone.now(),
         )
         raise
+    failed = bool(report.problems)
     _set(
         job_id,
-        state=ImportJob.State.CHECKED if not report.problems else ImportJob.State.FAILED,
+        state=ImportJob.State.FAILED if failed else ImportJob.State.CHECKED,
+        # A refused file is not kept: the records in it are personal data.
+        **({"content": b""} if failed else {}),
         total=report.total_rows,
         processed=report.total_rows,
         problems=_problems(report),
@@ -85,6 +88,7 @@ def import_commit(job_id: int) -> int:
             job_id,
             state=ImportJob.State.FAILED,
             problems=_problems(report),
+            content=b"",
             finished_at=timezone.now(),
         )
         return 0
@@ -92,6 +96,7 @@ def import_commit(job_id: int) -> int:
         job_id,
         state=ImportJob.State.DONE,
         created_count=report.created,
+        content=b"",  # written into the registry; the upload itself is not kept
         processed=F("total"),
         finished_at=timezone.now(),
     )

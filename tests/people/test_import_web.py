@@ -47,6 +47,7 @@ def test_upload_check_fix_commit(world: World) -> None:
     assert AuditEvent.objects.filter(action="import.upload", target_id=str(job.pk)).exists()
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
+    assert bytes(job.content) == b""
     page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
     assert "32/13/1990" in page
     assert re.search(r"<td>3</td><td>Ngày sinh</td>", page)
@@ -65,6 +66,7 @@ def test_upload_check_fix_commit(world: World) -> None:
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert job.created_count == 2
+    assert bytes(job.content) == b""
     assert "Đã ghi 2 người vào hệ thống." in client.get(f"/nhap-excel/{job.pk}/").content.decode()
     assert Person.objects.count() == 2
     # Committing twice writes nothing more.
