@@ -64,6 +64,7 @@ def step_prepare(data_dir: Path, rows: int, cells: int, workbook: Path) -> dict[
     import xlsxwriter
     from django.core.management import call_command
 
+    from dangvien.lib.vntext import fold
     from dangvien.orgs import geography
     from dangvien.orgs.models import CellKind, Unit, UnitKind
     from dangvien.orgs.services import Decision, NewUnit, units_bulk_create
@@ -102,8 +103,8 @@ def step_prepare(data_dir: Path, rows: int, cells: int, workbook: Path) -> dict[
         cell = cell_units[written % len(cell_units)]
         entry = maker.person(cell=cell, place=HUE_PLACE, group=str(written % 14 + 1), status="")
         data = entry.data
-        key = (data.full_name, data.birth.display())
-        if key in seen:  # the importer refuses the same name and birth date twice
+        key = (fold(data.full_name), data.birth.display())
+        if key in seen:  # the importer refuses the same name (tones aside) and birth twice
             continue
         seen.add(key)
         written += 1
