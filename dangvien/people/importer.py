@@ -29,6 +29,7 @@ from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.columns import Column, columns_for
 from dangvien.people.models import Category, ImportJob, Person, Status
 from dangvien.people.services import NewPerson, PersonData, people_bulk_create, person_problems
+from dangvien.rulebook.selectors import rules_cached
 
 KINDS = ("members", "candidates")
 _PROGRESS_EVERY = 500
@@ -437,7 +438,7 @@ def import_people(
 
     # A dry run writes nothing and holds no lock (its progress is visible as it goes); the
     # real run checks and writes in one transaction.
-    with nullcontext() if dry_run else transaction.atomic():
+    with nullcontext() if dry_run else transaction.atomic(), rules_cached():
         parser = _Parser(acting_user=acting_user, unit=unit, kind=kind, today=timezone.localdate())
         parsed: list[tuple[_Row, PersonData, Unit]] = []
         progress(0)

@@ -32,7 +32,7 @@ from dangvien.people.models import (
     StatusEvent,
     Transfer,
 )
-from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
+from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
 
 BATCH = 2000
 
@@ -190,7 +190,7 @@ def people_bulk_create(
     (someone else took a citizen ID meanwhile) and the whole file is refused.
     """
     today = timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), rules_cached():
         problems: list[Problem] = []
         for unit in {e.unit.pk: e.unit for e in entries}.values():
             require_role(acting_user, unit, Role.EDITOR)

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-
 from dangvien.rulebook.models import RuleVersion
+
+# Within `rules_cached()`, each (key, date) is read once: an import checks the same rules for
+# 100,000 rows, and a rule cannot change in the middle of one operation.
+_cache: contextvars.ContextVar[dict[tuple[str, date], Rule] | None] = contextvars.ContextVar(
+    "dangvien_rule_cache", default=None
+)
+
+
+@contextmanager
+def rules_cached() -> Iterator[None]:
+    """Read each rule version once for the length of the block (nested blocks share it)."""
+    if _cache.get() is not None:
+        yield
+        return
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,16 @@ class RuleMissingError(LookupError):
 
 
 def rule_in_force(key: str, on: date) -> Rule:
+    cache = _cache.get()
+    if cache is not None and (key, on) in cache:
+        return cache[(key, on)]
+    rule = _read(key, on)
+    if cache is not None:
+        cache[(key, on)] = rule
+    return rule
+
+
+def _read(key: str, on: date) -> Rule:
     version = (
         RuleVersion.objects.filter(key=key, effective_from__lte=on)
         .order_by("-effective_from")
