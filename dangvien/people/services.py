@@ -183,8 +183,12 @@ def people_bulk_create(
     acting_user: Actor,
     entries: Sequence[NewPerson],
     on_progress: Callable[[int], None] | None = None,
+    keep_instances: bool = True,
 ) -> list[Person]:
     """Add many people in one transaction: all of them, or (on any problem) none.
+
+    With `keep_instances=False` the created rows are not kept in memory (an import of 100,000
+    people needs only their number) and an empty list is returned.
 
     The importer calls this after its own row-by-row check, so a problem here is a race
     (someone else took a citizen ID meanwhile) and the whole file is refused.
@@ -207,6 +211,7 @@ def people_bulk_create(
         raise_if(problems)
         recorder = actor_user(acting_user)
         created: list[Person] = []
+        done = 0
         for start in range(0, len(entries), BATCH):
             chunk = entries[start : start + BATCH]
             people = []
@@ -248,9 +253,11 @@ def people_bulk_create(
                     for p, e in zip(people, chunk, strict=True)
                 ],
             )
-            created += people
+            done += len(people)
+            if keep_instances:
+                created += people
             if on_progress is not None:
-                on_progress(len(created))
+                on_progress(done)
         return created
 
 

@@ -333,6 +333,12 @@ def test_duplicates_in_the_file(world: World) -> None:
     assert "4|Họ và tên|Trùng họ tên và ngày sinh với dòng 2." in text
 
 
+def test_names_differing_only_in_tone_marks_are_different_people(world: World) -> None:
+    report = run(world, workbook([row("Nguyễn Văn Ân"), row("Nguyễn Văn An")]))
+    assert report.problems == []
+    assert report.created == 2
+
+
 def test_duplicates_against_the_database(world: World) -> None:
     make_person(world.cell_2, "Nguyễn Thị An", citizen_id="049190009999")
     make_person(world.kb_school, "Người Ở Xa", citizen_id="049190008888")
