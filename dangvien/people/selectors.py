@@ -1,7 +1,8 @@
 """Reads of the registry, scoped to the user.
 
-A person is visible to a user who holds a grant over their home cell, or over the cell where
-they are registered at residence (the residential cell's secretary sees who lives there).
+A person is visible to a user who holds a grant over their home cell, over the cell where
+they are registered at residence (the residential cell's secretary sees who lives there), or
+over the cell a transfer in progress is taking them to (so that cell can receive them).
 """
 
 from __future__ import annotations
@@ -16,14 +17,21 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import AnyUser, scope_q
 from dangvien.lib.vntext import fold
 from dangvien.orgs.models import Unit
-from dangvien.people.models import Category, Person, ResidenceRegistration
+from dangvien.people.models import Category, Person, ResidenceRegistration, Transfer
 
 
 def people_visible_to(user: AnyUser, min_role: int = Role.VIEWER) -> QuerySet[Person]:
     at_residence = ResidenceRegistration.objects.filter(
         scope_q(user, "unit__path", min_role), person=OuterRef("pk"), end__isnull=True
     )
-    return Person.objects.filter(Q(scope_q(user, "unit__path", min_role)) | Q(Exists(at_residence)))
+    arriving = Transfer.objects.filter(
+        scope_q(user, "to_unit__path", min_role),
+        person=OuterRef("pk"),
+        state__in=[Transfer.State.REQUESTED, Transfer.State.SENT],
+    )
+    return Person.objects.filter(
+        Q(scope_q(user, "unit__path", min_role)) | Q(Exists(at_residence)) | Q(Exists(arriving))
+    )
 
 
 def person_get_for_user(user: AnyUser, pk: Any, min_role: int = Role.VIEWER) -> Person:

@@ -167,3 +167,18 @@ def test_search_ignores_tone_marks(world: World) -> None:
     make_person(world.cell_1, "Nguyễn Thị Tính")
     found = people_search(Person.objects.all(), "nguyen thuy tinh")
     assert [p.full_name for p in found] == ["Nguyễn Thúy Tình"]
+
+
+def test_the_receiving_cell_sees_a_member_on_the_way_and_receives_them(world: World) -> None:
+    person = make_person(world.cell_2, "Phạm Thị Thu")
+    assert not people_visible_to(world.bithu).filter(pk=person.pk).exists()
+    transfer = transfer_request(
+        acting_user=world.xa, person=person, to_unit=world.cell_1, on=date(2026, 3, 2)
+    )
+    assert people_visible_to(world.bithu).filter(pk=person.pk).exists()
+    transfer = transfer_send(
+        acting_user=world.xa, transfer=transfer, on=date(2026, 3, 3), document="GGT 7"
+    )
+    transfer_receive(acting_user=world.bithu, transfer=transfer, on=date(2026, 3, 9))
+    person.refresh_from_db()
+    assert person.unit == world.cell_1
