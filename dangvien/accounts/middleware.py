@@ -27,3 +27,19 @@ class RequestContextMiddleware:
             reset_current_request(token)
         response["X-Request-Id"] = context.request_id
         return response
+
+
+class VietnameseFirstMiddleware:
+    """The interface is Vietnamese unless the user chose English with the language switch.
+
+    Many officials' computers run an English-language browser; following its Accept-Language
+    header would show them English pages they did not ask for. The explicit choice (the
+    language cookie set by the switch) still wins, in Django's LocaleMiddleware after this.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -105,3 +105,10 @@ def test_sessions_expire_when_idle(settings: object) -> None:
 
     assert live.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < live.SESSION_COOKIE_AGE <= 60 * 60 * 8
+
+
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(db: None) -> None:
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Đăng nhập" in client.get("/tai-khoan/dang-nhap/").content.decode()
+    client.post("/ngon-ngu/", {"language": "en", "next": "/tai-khoan/dang-nhap/"})
+    assert "Log in" in client.get("/tai-khoan/dang-nhap/").content.decode()
