@@ -270,7 +270,9 @@ def person_update(
     """Change fields of a record. Confidential fields of the party file need a stated legal
     basis and an approver; contact details need an editor."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+        )
         unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
         if unknown or {"status", "unit", "search_text", "sort_key"} & set(changes):
             raise ValueError(f"person_update cannot set {sorted(changes)}")
@@ -355,7 +357,9 @@ def person_set_status(
     """Record a change of status (admitted, recognised, removed, left, deceased…) with its
     document. `admission` may carry the decision number and dates that come with it."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+        )
         require_role(acting_user, person.unit, Role.APPROVER)
         before = snapshot(person, ["status", "status_since", *(admission or {}).keys()])
         for name, value in (admission or {}).items():
@@ -447,7 +451,7 @@ def position_start(
 def position_end(*, acting_user: Actor, holding: PositionHolding, end: date) -> PositionHolding:
     with transaction.atomic():
         holding = (
-            PositionHolding.objects.select_for_update()
+            PositionHolding.objects.select_for_update(of=("self",))
             .select_related("person__unit")
             .get(pk=holding.pk)
         )
@@ -511,7 +515,7 @@ def residence_end(
 ) -> ResidenceRegistration:
     with transaction.atomic():
         registration = (
-            ResidenceRegistration.objects.select_for_update()
+            ResidenceRegistration.objects.select_for_update(of=("self",))
             .select_related("unit")
             .get(pk=registration.pk)
         )
@@ -537,7 +541,9 @@ def transfer_request(
     *, acting_user: Actor, person: Person, to_unit: Unit | None, to_outside: str = "", on: date
 ) -> Transfer:
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+        )
         require_role(acting_user, person.unit, Role.EDITOR)
         problems: list[Problem] = []
         if person.status not in MEMBER_STATUSES:
@@ -580,7 +586,7 @@ def transfer_send(*, acting_user: Actor, transfer: Transfer, on: date, document:
     working days by the rule in force that day."""
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("person", "from_unit")
             .get(pk=transfer.pk)
         )
@@ -623,7 +629,7 @@ def transfer_receive(*, acting_user: Actor, transfer: Transfer, on: date) -> Tra
     """The receiving cell takes the member in: their home cell changes from that day."""
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("person", "to_unit", "from_unit")
             .get(pk=transfer.pk)
         )
@@ -659,7 +665,9 @@ def transfer_receive(*, acting_user: Actor, transfer: Transfer, on: date) -> Tra
 def transfer_cancel(*, acting_user: Actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update().select_related("from_unit").get(pk=transfer.pk)
+            Transfer.objects.select_for_update(of=("self",))
+            .select_related("from_unit")
+            .get(pk=transfer.pk)
         )
         require_role(acting_user, transfer.from_unit, Role.EDITOR)
         if transfer.state != Transfer.State.REQUESTED:
