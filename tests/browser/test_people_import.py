@@ -12,7 +12,10 @@ from dangvien.people.models import Person
 from tests.conftest import PASSWORD, World
 from tests.people.test_import import row, workbook
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

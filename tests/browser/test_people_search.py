@@ -7,7 +7,10 @@ import pytest
 from tests.conftest import PASSWORD, World
 from tests.people.factories import make_person
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _login(page: Any, base: str, username: str) -> None:

@@ -7,7 +7,10 @@ import pytest
 from dangvien.orgs.models import Unit
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _login(page: Any, base: str, username: str) -> None:
