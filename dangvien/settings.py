@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "dangvien.orgs",
     "dangvien.rulebook",
     "dangvien.people",
+    "dangvien.training",
+    "dangvien.admission",
+    "dangvien.documents",
     "dangvien.web",
 ]
 

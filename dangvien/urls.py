@@ -12,6 +12,9 @@ urlpatterns = [
     path("lich-lam-viec/", include("dangvien.lib.urls")),
     path("nguoi/", include("dangvien.people.urls")),
     path("nhap-excel/", include("dangvien.people.import_urls")),
+    path("boi-duong/", include("dangvien.training.urls")),
+    path("ket-nap/", include("dangvien.admission.urls")),
+    path("bieu-mau/", include("dangvien.documents.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "admission"
+urlpatterns: list[URLPattern] = []
