@@ -82,6 +82,9 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "people_import:*:pk": str(job.pk),
         "people_import:*:unit": str(world.cell_1.pk),
         "people_import:*:kind": "members",
+        # The official forms are the same for everyone: a code names a form, not an object.
+        "documents:*:code": "1-KNĐ",
+        "documents:*:fmt": "docx",
         "lib:*:pk": str(day.pk),
         "orgs:*:pk": str(world.cell_1.pk),
         "accounts:grant_revoke:pk": str(grant.pk),
