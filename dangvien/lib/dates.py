@@ -92,3 +92,15 @@ def whole_months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; when that day does not exist (31/01 + 1 month), the first
+    day of the month after. Periods counted in months (probation, certificate validity) end
+    the day before the date returned."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    try:
+        return date(year, month, day.day)
+    except ValueError:
+        return date(year + month // 12, month % 12 + 1, 1)
