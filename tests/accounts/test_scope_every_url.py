@@ -20,6 +20,7 @@ from dangvien.lib.models import CalendarDay
 from dangvien.people.models import ImportJob
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
+from tests.training.factories import make_class
 
 FOREIGN_PERSON = "Hoàng Thị Ngoại Vi"
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
@@ -75,8 +76,10 @@ def _foreign_objects(world: World) -> dict[str, str]:
     job = ImportJob.objects.create(
         kind="members", unit=world.cell_1, file_name="chi-bo-1.xlsx", content=b"x"
     )
+    training_class = make_class(world.an_my)
     return {
         "people:*:pk": str(person.pk),
+        "training:*:pk": str(training_class.pk),
         "people:*:unit": str(world.cell_1.pk),
         "people:*:kind": "members",
         "people_import:*:pk": str(job.pk),
