@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
+from dangvien.admission.services import case_open
 from dangvien.lib.models import CalendarDay
 from dangvien.people.models import ImportJob
 from tests.conftest import World, logged_in
@@ -23,6 +24,7 @@ from tests.people.factories import make_person
 from tests.training.factories import make_class
 
 FOREIGN_PERSON = "Hoàng Thị Ngoại Vi"
+FOREIGN_CANDIDATE = "Đỗ Văn Ứng Viên"
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
@@ -77,8 +79,18 @@ def _foreign_objects(world: World) -> dict[str, str]:
         kind="members", unit=world.cell_1, file_name="chi-bo-1.xlsx", content=b"x"
     )
     training_class = make_class(world.an_my)
+    case = case_open(
+        acting_user=None,
+        person=make_person(world.cell_1, FOREIGN_CANDIDATE, status="candidate"),
+        source="other",
+        on=date(2026, 1, 5),
+    )
     return {
         "people:*:pk": str(person.pk),
+        "admission:*:pk": str(case.pk),
+        "admission:*:unit": str(world.cell_1.pk),
+        "admission:*:code": "1-KNĐ",
+        "admission:*:fmt": "docx",
         "training:*:pk": str(training_class.pk),
         "people:*:unit": str(world.cell_1.pk),
         "people:*:kind": "members",
@@ -114,6 +126,7 @@ def _foreign_markers(world: World) -> list[str]:
         "bithu",
         "Người thử xa",
         FOREIGN_PERSON,
+        FOREIGN_CANDIDATE,
         "chi-bo-1.xlsx",
     ]
 

@@ -1,0 +1,493 @@
+"""Thin views of the admission pipeline: the board, a case, recording a step, opening a case
+and the case's forms filled. Reads come from the scoped selectors; writes go through the
+services, which check the role and the rules again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.selectors import has_role, root_units_for, unit_get_for_user
+from dangvien.admission import rules, selectors
+from dangvien.admission.forms import (
+    HELPER_STEPS,
+    BoardFilterForm,
+    CaseOpenForm,
+    StepForm,
+    official_members_queryset,
+)
+from dangvien.admission.models import Case, CaseEvent, Step
+from dangvien.admission.selectors import Deadline
+from dangvien.admission.services import APPROVER_STEPS, case_open, case_record_step
+from dangvien.lib.dates import add_months
+from dangvien.lib.errors import ServiceError
+from dangvien.lib.selectors import working_calendar
+from dangvien.lib.workdays import WorkingCalendar
+from dangvien.orgs.models import Unit, UnitKind
+from dangvien.people.models import Person, Status
+from dangvien.people.selectors import people_visible_to
+from dangvien.rulebook.models import RuleVersion
+from dangvien.rulebook.selectors import Rule, rule_in_force
+
+# --- the board ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    case: Case
+    days_in_stage: int
+    deadline: Deadline | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Column:
+    step: str
+    label: str
+    cards: list[Card]
+
+
+_DEADLINE_KEYS = (
+    "deadline.admission_decision_working_days",
+    "deadline.recognition_decision_working_days",
+    "deadline.ceremony_working_days",
+    "deadline.conversion_working_days",
+    "probation.months",
+)
+_CLOCK_STEPS = (Step.CELL_RESOLUTION, Step.RECOGNITION_CELL, Step.CEREMONY)
+
+
+class _RuleTable:
+    """Every version of the deadline rules, read once, looked up by date in memory."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, list[RuleVersion]] = {}
+        for version in RuleVersion.objects.filter(key__in=_DEADLINE_KEYS).order_by(
+            "-effective_from"
+        ):
+            self.versions.setdefault(version.key, []).append(version)
+
+    def on(self, key: str, day: date) -> Rule:
+        for v in self.versions.get(key, []):
+            if v.effective_from <= day:
+                return Rule(key, v.value, v.title, v.source, v.effective_from)
+        return rule_in_force(key, day)  # raises RuleMissingError as the selector does
+
+
+def _board_deadlines(cases: list[Case], calendar: WorkingCalendar) -> dict[int, Deadline | None]:
+    """`selectors.case_deadline` for many cases at once: the clock events in one query and the
+    rule versions in another (the board would otherwise read both per card)."""
+    last: dict[tuple[int, str], date] = {}
+    for case_id, step, on in (
+        CaseEvent.objects.filter(
+            case__in=[c.pk for c in cases], step__in=_CLOCK_STEPS, corrections__isnull=True
+        )
+        .order_by("on", "id")
+        .values_list("case_id", "step", "on")
+    ):
+        last[(case_id, step)] = on
+    table = _RuleTable()
+
+    def working(start: date, key: str, label: str) -> Deadline:
+        rule = table.on(key, start)
+        due = calendar.add_working_days(start, int(rule.value))
+        return Deadline(label, due, rule.cite())
+
+    result: dict[int, Deadline | None] = {}
+    for case in cases:
+        stage, since = case.stage, case.stage_since
+        deadline: Deadline | None = None
+        if stage in (Step.CELL_RESOLUTION, Step.PARTIAL_APPRAISAL, Step.COMMITTEE_RESOLUTION):
+            start = last.get((case.pk, Step.CELL_RESOLUTION), since)
+            deadline = working(
+                start, "deadline.admission_decision_working_days", _("Quyết định kết nạp")
+            )
+        elif stage == Step.DECISION:
+            deadline = working(since, "deadline.ceremony_working_days", _("Tổ chức lễ kết nạp"))
+        elif stage in (Step.RECOGNITION_CELL, Step.RECOGNITION_COMMITTEE):
+            start = last.get((case.pk, Step.RECOGNITION_CELL), since)
+            deadline = working(
+                start,
+                "deadline.recognition_decision_working_days",
+                _("Quyết định công nhận chính thức"),
+            )
+        else:
+            ceremony = last.get((case.pk, Step.CEREMONY))
+            if ceremony is not None and rules.ORDER.index(stage) >= rules.ORDER.index(
+                Step.CEREMONY
+            ):
+                months = int(table.on("probation.months", ceremony).value)
+                end = add_months(ceremony, months)
+                rule = table.on("deadline.conversion_working_days", end)
+                deadline = Deadline(
+                    _("Chi bộ xét công nhận chính thức"),
+                    calendar.add_working_days(
+                        date.fromordinal(end.toordinal() - 1), int(rule.value)
+                    ),
+                    rule.cite(),
+                )
+        result[case.pk] = deadline
+    return result
+
+
+def _board_unit(request: HttpRequest) -> Unit:
+    raw = request.GET.get("don_vi", "")
+    if raw:
+        return unit_get_for_user(request.user, raw)
+    unit = root_units_for(request.user).first()
+    if unit is None:
+        raise Http404(_("Bạn chưa được giao quản lý đơn vị nào."))
+    return unit
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    unit = _board_unit(request)
+    today = timezone.localdate()
+    cells = Unit.objects.filter(
+        path__startswith=unit.path, kind=UnitKind.CELL, valid_to__isnull=True
+    ).order_by("sort_key")
+    form = BoardFilterForm(request.GET or None, cells=cells)
+    cases = selectors.cases_visible_to(request.user).filter(
+        state=Case.State.OPEN, unit__path__startswith=unit.path
+    )
+    cell: Unit | None = None
+    if form.is_valid():
+        if form.cleaned_data["nguon"]:
+            cases = cases.filter(source=form.cleaned_data["nguon"])
+        cell = form.cleaned_data["chi_bo"]
+        if cell is not None:
+            cases = cases.filter(unit=cell)
+    if unit.kind == UnitKind.CELL:
+        cell = unit
+    listed = list(cases.select_related("person", "unit").order_by("stage_since", "id"))
+    deadlines = _board_deadlines(listed, working_calendar()) if listed else {}
+    by_stage: dict[str, list[Card]] = {step: [] for step in rules.ORDER}
+    for case in listed:
+        deadline = deadlines.get(case.pk)
+        card = Card(
+            case,
+            (today - case.stage_since).days,
+            deadline,
+            deadline is not None and deadline.due < today,
+        )
+        by_stage.setdefault(case.stage, []).append(card)
+    columns = [Column(step, str(Step(step).label), by_stage[step]) for step in rules.ORDER]
+    context = {
+        "unit": unit,
+        "form": form,
+        "columns": columns,
+        "total": len(listed),
+        "today": today,
+        "open_cell": cell
+        if cell is not None and has_role(request.user, cell, Role.EDITOR)
+        else None,
+    }
+    return render(request, "admission/board.html", context)
+
+
+# --- the case page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextAction:
+    step: str
+    label: str
+    blockers: list[rules.Blocker]
+    allowed: bool  # the user holds the role the step needs
+    is_end: bool
+
+
+@dataclass(frozen=True)
+class DossierItem:
+    step: str
+    code: str
+    present: bool
+    note: str
+
+    @property
+    def label(self) -> str:
+        return str(Step(self.step).label)
+
+
+def _required_role(step: str) -> int:
+    return int(Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR)
+
+
+def _preview_vote(case: Case, step: str) -> rules.Vote | None:
+    """A hypothetical unanimous vote, so the page shows what blocks the vote other than its
+    figures (a cell with too few official members, the probation not over…)."""
+    if step in rules.VOTES:
+        n = selectors.official_members_of(case)
+        return rules.Vote(n, 0, 0, n, n, 0)
+    if step in rules.COMMITTEE_VOTES:
+        return rules.Vote(1, 0, 0, 1, 1, 0)
+    return None
+
+
+def _next_actions(request: HttpRequest, case: Case, today: date) -> list[NextAction]:
+    if case.state != Case.State.OPEN:
+        return []
+    result = []
+    for step in rules.next_steps(case.stage, selectors.has_partial_committee(case)):
+        blockers = selectors.case_blockers(
+            case, step, today, today=today, vote=_preview_vote(case, step)
+        )
+        result.append(
+            NextAction(
+                step,
+                str(Step(step).label),
+                blockers,
+                has_role(request.user, case.unit, _required_role(step)),
+                step in rules.ENDS,
+            )
+        )
+    return result
+
+
+def _dossier(case: Case, events: list[CaseEvent], today: date) -> list[DossierItem]:
+    recorded = {e.step for e in events if not e.corrections.all()}
+    if case.stage in rules.ORDER:
+        reached = rules.ORDER[: rules.ORDER.index(case.stage) + 1]
+    else:  # an end: everything recorded so far
+        reached = [s for s in rules.ORDER if s in recorded]
+    items = []
+    for step in reached:
+        code = rules.FORMS.get(step)
+        if code is None:
+            continue
+        note = ""
+        if step == Step.AWARENESS_CLASS:
+            facts = selectors.case_facts(case, Step.CELL_RESOLUTION, today, today=today)
+            if facts.certificate_expires is not None:
+                expired = facts.certificate_expires <= today
+                note = (
+                    _("Giấy chứng nhận đã hết hạn ngày %(d)s")
+                    if expired
+                    else _("Giấy chứng nhận còn hạn đến ngày %(d)s")
+                ) % {"d": f"{facts.certificate_expires:%d/%m/%Y}"}
+        items.append(DossierItem(step, code, step in recorded, note))
+    return items
+
+
+def _printable_codes() -> set[str]:
+    try:
+        from dangvien.documents.forms_registry import FORMS
+    except ImportError:  # the forms are not installed
+        return set()
+    return {form.code for form in FORMS}
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk)
+    today = timezone.localdate()
+    events = list(
+        case.events.select_related("corrects", "recorded_by")
+        .prefetch_related("corrections")
+        .order_by("on", "id")
+    )
+    context = {
+        "case": case,
+        "events": events,
+        "introducers": list(selectors.introducers_of(case)),
+        "deadline": selectors.case_deadline(case, working_calendar()),
+        "actions": _next_actions(request, case, today),
+        "dossier": _dossier(case, events, today),
+        "printable": _printable_codes(),
+        "today": today,
+    }
+    return render(request, "admission/case.html", context)
+
+
+# --- recording a step ---------------------------------------------------------------------
+
+
+def _step_form(request: HttpRequest, case: Case, step: str, data: Any = None) -> StepForm:
+    today = timezone.localdate()
+    blockers = selectors.case_blockers(
+        case, step, today, today=today, vote=_preview_vote(case, step)
+    )
+    committee = case.unit.parent.path if case.unit.parent else case.unit.path
+    members = official_members_queryset(
+        people_visible_to(request.user).filter(unit__path__startswith=committee)
+    ).exclude(pk=case.person_id)
+    cell_members = official_members_queryset(case.unit.people.all()).exclude(pk=case.person_id)
+    return StepForm(
+        data,
+        case=case,
+        step=step,
+        members=members,
+        cell_members=cell_members,
+        official_members=selectors.official_members_of(case),
+        show_override=any(b.overridable for b in blockers),
+    )
+
+
+def _record(request: HttpRequest, form: StepForm, case: Case) -> bool:
+    d = form.cleaned_data
+    helper: Person | None = d.get("helper") if form.step_name in HELPER_STEPS else None
+    try:
+        case_record_step(
+            acting_user=request.user,
+            case=case,
+            step=form.step_name,
+            on=d["on"],
+            document_number=d.get("document_number") or "",
+            signed_by=d.get("signed_by") or "",
+            note=d.get("note") or "",
+            vote=form.vote(),
+            introducers=form.introducers(),
+            helper=helper,
+            override_document=d.get("override_document") or "",
+            data=form.data_for_step(),
+            expected_stage=d["stage"],
+        )
+    except ServiceError as exc:
+        aliases = {
+            "certificate": "certificate_date",
+            "introducers": "intro1_member",
+            "birth": "on",
+        }
+        for field, errors in exc.by_field().items():
+            name = field if field in form.fields else aliases.get(field)
+            # Hidden fields (the step, the stage shown) are not displayed: above the form.
+            shown = name in form.fields and not form[name].is_hidden
+            for error in errors:
+                form.add_error(name if shown else None, error)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def case_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(request.user, pk)
+    step = request.POST.get("step") if request.method == "POST" else request.GET.get("buoc")
+    if step not in Step.values:
+        raise Http404(_("Không có bước này."))
+    assert step is not None
+    if not has_role(request.user, case.unit, _required_role(step)):
+        raise PermissionDenied(
+            _("Bạn không có quyền %(role)s trên %(unit)s.")
+            % {"role": Role(_required_role(step)).label, "unit": case.unit.name}
+        )
+    if request.method == "GET":
+        allowed = rules.next_steps(case.stage, selectors.has_partial_committee(case))
+        if case.state != Case.State.OPEN or step not in allowed:
+            messages.warning(
+                request,
+                _("Bước “%(step)s” không phải bước tiếp theo của hồ sơ.")
+                % {"step": Step(step).label},
+            )
+            return redirect("admission:case", pk=case.pk)
+        form = _step_form(request, case, step)
+    else:
+        form = _step_form(request, case, step, request.POST)
+        if form.is_valid() and _record(request, form, case):
+            messages.success(
+                request,
+                _("Đã ghi bước “%(step)s” cho %(name)s.")
+                % {"step": Step(step).label, "name": case.person.full_name},
+            )
+            return redirect("admission:case", pk=case.pk)
+    today = timezone.localdate()
+    context = {
+        "case": case,
+        "step": step,
+        "step_label": Step(step).label,
+        "form": form,
+        "stage_shown": form["stage"].value(),
+        "blockers": selectors.case_blockers(
+            case, step, today, today=today, vote=_preview_vote(case, step)
+        )
+        if case.state == Case.State.OPEN and case.stage == form["stage"].value()
+        else [],
+    }
+    return render(request, "admission/record.html", context)
+
+
+# --- opening a case -----------------------------------------------------------------------
+
+
+def _candidates(unit: Unit) -> QuerySet[Person]:
+    return (
+        unit.people.filter(status__in=[Status.CANDIDATE, Status.NOT_ADMITTED])
+        .exclude(cases__state=Case.State.OPEN)
+        .order_by("sort_key")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_open_view(request: HttpRequest, unit: int) -> HttpResponse:
+    cell = unit_get_for_user(request.user, unit)
+    if cell.kind != UnitKind.CELL:
+        raise Http404(_("Hồ sơ kết nạp được mở ở một chi bộ."))
+    if not has_role(request.user, cell, Role.EDITOR):
+        raise PermissionDenied(
+            _("Bạn không có quyền %(role)s trên %(unit)s.")
+            % {"role": Role.EDITOR.label, "unit": cell.name}
+        )
+    form = CaseOpenForm(
+        request.POST or None,
+        candidates=_candidates(cell),
+        initial={"on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = case_open(
+                acting_user=request.user, person=d["person"], source=d["source"], on=d["on"]
+            )
+        except ServiceError as exc:
+            for field, errors in exc.by_field().items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request,
+                _("Đã mở hồ sơ kết nạp cho %(name)s.") % {"name": case.person.full_name},
+            )
+            return redirect("admission:case", pk=case.pk)
+    board_url = reverse("admission:board") + f"?don_vi={cell.pk}"
+    return render(
+        request, "admission/open.html", {"cell": cell, "form": form, "board_url": board_url}
+    )
+
+
+# --- the case's forms, filled -------------------------------------------------------------
+
+
+@require_GET
+def case_form(request: HttpRequest, pk: int, code: str, fmt: str) -> HttpResponse:
+    from dangvien.admission.form_context import case_form_context
+    from dangvien.documents.forms_registry import UnknownForm, get_form
+    from dangvien.documents.render import render_docx, render_pdf
+    from dangvien.documents.views import CONTENT_TYPES, content_disposition
+
+    case = selectors.case_get_for_user(request.user, pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    try:
+        form = get_form(code)
+    except UnknownForm:
+        raise Http404 from None
+    context = case_form_context(case, form.code)
+    body = render_docx(form.code, context) if fmt == "docx" else render_pdf(form.code, context)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(
+        f"Mau-{form.slug}-ho-so-{case.pk}.{fmt}",
+        f"Mẫu-{form.code}-{case.person.full_name}.{fmt}",
+    )
+    return response
