@@ -19,6 +19,7 @@ from django.db import transaction
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.services import user_create
+from dangvien.admission.demo import load_demo_cases
 from dangvien.orgs import geography
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import (
@@ -29,6 +30,7 @@ from dangvien.orgs.services import (
     units_bulk_create,
     units_merge,
 )
+from dangvien.training.demo import load_demo_training
 from dangvien.web.demo_people import load_demo_people
 
 # Published in the README: the demo is for looking around, never for real data.
@@ -231,4 +233,6 @@ def load_demo() -> bool:
         _reorganise()
         _create_users()
         load_demo_people()
+        load_demo_training()
+        load_demo_cases()
     return True
