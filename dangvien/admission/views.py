@@ -50,6 +50,7 @@ class Card:
     days_in_stage: int
     deadline: Deadline | None
     overdue: bool
+    next_step: str | None  # the step "Ghi bước tiếp" opens; None: the user may not record it
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,20 @@ def board(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(unit=cell)
     if unit.kind == UnitKind.CELL:
         cell = unit
-    listed = list(cases.select_related("person", "unit").order_by("stage_since", "id"))
+    listed = list(cases.select_related("person", "unit__parent").order_by("stage_since", "id"))
     deadlines = _board_deadlines(listed, working_calendar()) if listed else {}
     by_stage: dict[str, list[Card]] = {step: [] for step in rules.ORDER}
     for case in listed:
         deadline = deadlines.get(case.pk)
+        following = rules.next_steps(case.stage, selectors.has_partial_committee(case))
         card = Card(
             case,
             (today - case.stage_since).days,
             deadline,
             deadline is not None and deadline.due < today,
+            following[0]
+            if following and has_role(request.user, case.unit, _required_role(following[0]))
+            else None,
         )
         by_stage.setdefault(case.stage, []).append(card)
     columns = [Column(step, str(Step(step).label), by_stage[step]) for step in rules.ORDER]
