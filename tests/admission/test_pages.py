@@ -15,6 +15,7 @@ from dangvien.admission.rules import Vote
 from dangvien.admission.selectors import case_deadline
 from dangvien.admission.services import NewIntroducer, case_open, case_record_step
 from dangvien.admission.views import _board_deadlines
+from dangvien.lib.dates import PartialDate
 from dangvien.lib.selectors import working_calendar
 from dangvien.people.models import Person, Status
 from tests.conftest import World, logged_in
@@ -347,3 +348,43 @@ def test_opening_a_case_from_the_cell(world: World) -> None:
         .split('name="person"')[1]
         .split("</select>")[0]
     )
+
+
+def test_an_overridable_blocker_offers_the_consent_document(world: World) -> None:
+    members = _members(world)
+    elder = make_person(
+        world.cell_1,
+        "Trần Văn Cao Niên",
+        status=Status.CANDIDATE,
+        birth=PartialDate(1950, 1, 1),
+        general_education=category("general_education", "12/12"),
+    )
+    case = _to(_open(world, elder), members, Step.OPINIONS)
+    client = logged_in("xa")
+    form = client.get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution").content.decode()
+    assert "Quá tuổi" in form
+    assert 'name="override_document"' in form
+    fields = {
+        "on": "20/06/2024",
+        "official_members": 9,
+        "elsewhere": 0,
+        "exempt_absent": 0,
+        "present": 9,
+        "votes_for": 9,
+        "votes_against": 0,
+    }
+    refused = _post(client, case, Step.CELL_RESOLUTION, **fields)
+    assert refused.status_code == 200
+    assert "Quá tuổi" in refused.content.decode()
+    response = _post(client, case, Step.CELL_RESOLUTION, override_document="45-CV/TU", **fields)
+    assert response.status_code == 302
+    event = CaseEvent.objects.get(case=case, step=Step.CELL_RESOLUTION)
+    assert event.override_document == "45-CV/TU"
+    assert "45-CV/TU" in client.get(f"/ket-nap/{case.pk}/").content.decode()
+
+
+def test_a_young_candidate_has_no_consent_field(world: World) -> None:
+    members = _members(world)
+    case = _to(_open(world, _candidate(world)), members, Step.OPINIONS)
+    form = logged_in("xa").get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution")
+    assert 'name="override_document"' not in form.content.decode()
