@@ -200,3 +200,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DANGVIEN_LOG_LEVEL", "WARNING")},
 }
+
+# E-mail (the daily digest). Without a server configured, messages go to the console.
+EMAIL_BACKEND = env_str("DANGVIEN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DANGVIEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DANGVIEN_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("DANGVIEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("DANGVIEN_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("DANGVIEN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DANGVIEN_EMAIL_FROM", "dangvien@localhost")

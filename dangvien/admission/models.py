@@ -92,11 +92,19 @@ class Case(models.Model):
     )
     readmission = models.BooleanField(_("kết nạp lại"), default=False)
     failed_recognition_votes = models.PositiveSmallIntegerField(default=0)
+    # The next deadline, kept by the services in the same transaction as the step that moves
+    # it, so alert lists and counts are one indexed query instead of a walk over the events.
+    due_on = models.DateField(_("hạn"), null=True, blank=True)
+    due_label = models.CharField(_("việc phải xong"), max_length=120, blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-stage_since", "-id"]
-        indexes = [models.Index(fields=["state", "stage"]), models.Index(fields=["unit", "state"])]
+        indexes = [
+            models.Index(fields=["state", "stage"]),
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["state", "due_on"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=models.Q(state="open"), name="one_open_case_per_person"

@@ -21,9 +21,10 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role
 from dangvien.admission import rules
 from dangvien.admission.models import Case, CaseEvent, Introducer, Source, Step
-from dangvien.admission.selectors import case_blockers, last_event, rules_on
+from dangvien.admission.selectors import case_blockers, case_deadline, last_event, rules_on
 from dangvien.lib.dates import add_months
 from dangvien.lib.errors import Problem, ServiceError, raise_if
+from dangvien.lib.selectors import working_calendar
 from dangvien.orgs.models import UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.services import person_set_status
@@ -225,8 +226,9 @@ def case_record_step(
             recorded_by=actor_user(acting_user),
         )
         before = (case.stage, case.state)
-        # 5. Move the case and keep the person's record in step.
+        # 5. Move the case and keep the person's record in step, and the next deadline.
         _advance(case, event, acting_user, helper)
+        _refresh_due(case)
         audit_record(
             actor=acting_user,
             action="case.step",
@@ -243,6 +245,13 @@ def case_record_step(
             },
         )
         return event
+
+
+def _refresh_due(case: Case) -> None:
+    deadline = case_deadline(case, working_calendar())
+    case.due_on = deadline.due if deadline else None
+    case.due_label = deadline.label[:120] if deadline else ""
+    case.save(update_fields=["due_on", "due_label"])
 
 
 def _helper_problems(helper: Person | None, case: Case) -> list[Problem]:

@@ -31,10 +31,8 @@ from dangvien.admission.forms import (
 from dangvien.admission.models import Case, CaseEvent, Step
 from dangvien.admission.selectors import Deadline
 from dangvien.admission.services import APPROVER_STEPS, case_open, case_record_step
-from dangvien.lib.dates import add_months
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import working_calendar
-from dangvien.lib.workdays import WorkingCalendar
 from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.selectors import people_visible_to
@@ -87,62 +85,6 @@ class _RuleTable:
         return rule_in_force(key, day)  # raises RuleMissingError as the selector does
 
 
-def _board_deadlines(cases: list[Case], calendar: WorkingCalendar) -> dict[int, Deadline | None]:
-    """`selectors.case_deadline` for many cases at once: the clock events in one query and the
-    rule versions in another (the board would otherwise read both per card)."""
-    last: dict[tuple[int, str], date] = {}
-    for case_id, step, on in (
-        CaseEvent.objects.filter(
-            case__in=[c.pk for c in cases], step__in=_CLOCK_STEPS, corrections__isnull=True
-        )
-        .order_by("on", "id")
-        .values_list("case_id", "step", "on")
-    ):
-        last[(case_id, step)] = on
-    table = _RuleTable()
-
-    def working(start: date, key: str, label: str) -> Deadline:
-        rule = table.on(key, start)
-        due = calendar.add_working_days(start, int(rule.value))
-        return Deadline(label, due, rule.cite())
-
-    result: dict[int, Deadline | None] = {}
-    for case in cases:
-        stage, since = case.stage, case.stage_since
-        deadline: Deadline | None = None
-        if stage in (Step.CELL_RESOLUTION, Step.PARTIAL_APPRAISAL, Step.COMMITTEE_RESOLUTION):
-            start = last.get((case.pk, Step.CELL_RESOLUTION), since)
-            deadline = working(
-                start, "deadline.admission_decision_working_days", _("Quyết định kết nạp")
-            )
-        elif stage == Step.DECISION:
-            deadline = working(since, "deadline.ceremony_working_days", _("Tổ chức lễ kết nạp"))
-        elif stage in (Step.RECOGNITION_CELL, Step.RECOGNITION_COMMITTEE):
-            start = last.get((case.pk, Step.RECOGNITION_CELL), since)
-            deadline = working(
-                start,
-                "deadline.recognition_decision_working_days",
-                _("Quyết định công nhận chính thức"),
-            )
-        else:
-            ceremony = last.get((case.pk, Step.CEREMONY))
-            if ceremony is not None and rules.ORDER.index(stage) >= rules.ORDER.index(
-                Step.CEREMONY
-            ):
-                months = int(table.on("probation.months", ceremony).value)
-                end = add_months(ceremony, months)
-                rule = table.on("deadline.conversion_working_days", end)
-                deadline = Deadline(
-                    _("Chi bộ xét công nhận chính thức"),
-                    calendar.add_working_days(
-                        date.fromordinal(end.toordinal() - 1), int(rule.value)
-                    ),
-                    rule.cite(),
-                )
-        result[case.pk] = deadline
-    return result
-
-
 def _board_unit(request: HttpRequest) -> Unit:
     raw = request.GET.get("don_vi", "")
     if raw:
@@ -174,10 +116,10 @@ def board(request: HttpRequest) -> HttpResponse:
     if unit.kind == UnitKind.CELL:
         cell = unit
     listed = list(cases.select_related("person", "unit__parent").order_by("stage_since", "id"))
-    deadlines = _board_deadlines(listed, working_calendar()) if listed else {}
     by_stage: dict[str, list[Card]] = {step: [] for step in rules.ORDER}
     for case in listed:
-        deadline = deadlines.get(case.pk)
+        # The deadline the services keep on the case (`due_on`): no per-card computation.
+        deadline = Deadline(case.due_label, case.due_on, "") if case.due_on else None
         following = rules.next_steps(case.stage, selectors.has_partial_committee(case))
         card = Card(
             case,

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from dangvien.admission.alerts import LATER_DAYS, alerts_by_unit, alerts_for
+from dangvien.orgs.models import Unit
+
+
+class Command(BaseCommand):
+    help = "In các việc quá hạn và sắp đến hạn của một đơn vị và cấp dưới, theo từng đơn vị."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--unit", required=True, help="mã đơn vị")
+        parser.add_argument("--days", type=int, default=LATER_DAYS, help="xem trước bao nhiêu ngày")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            unit = Unit.objects.get(code=options["unit"])
+        except Unit.DoesNotExist:
+            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
+        today = timezone.localdate()
+        alerts = alerts_for(None, today, under=unit, horizon=options["days"])
+        if not alerts:
+            self.stdout.write(f"{unit.name}: không có việc quá hạn hay sắp đến hạn.")
+            return
+        for group in alerts_by_unit(alerts):
+            self.stdout.write(group.unit_name)
+            for alert in group.alerts:
+                left = alert.days_left(today)
+                state = f"quá hạn {-left} ngày" if left < 0 else f"còn {left} ngày"
+                self.stdout.write(
+                    f"  {alert.due:%d/%m/%Y}  {state:<18} {alert.person_name} — {alert.what}"
+                )

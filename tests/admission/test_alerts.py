@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+
+from dangvien.admission.alerts import alerts_for, urgent_count
+from dangvien.admission.models import Case, Source, Step
+from dangvien.admission.services import case_open
+from dangvien.people.models import Status
+from tests.conftest import World, logged_in
+from tests.people.factories import make_person
+
+TODAY = date(2026, 11, 23)
+
+
+def _case(world: World, name: str, due: date, unit_name: str = "cell_1") -> Case:
+    unit = getattr(world, unit_name)
+    person = make_person(unit, name, status=Status.CANDIDATE)
+    case = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2026, 1, 5))
+    # The kept deadline, as the services would have set it after a decision.
+    Case.objects.filter(pk=case.pk).update(
+        stage=Step.DECISION, due_on=due, due_label="Tổ chức lễ kết nạp"
+    )
+    return case
+
+
+def test_alerts_are_scoped_and_banded(world: World) -> None:
+    _case(world, "Lê Văn An", date(2026, 11, 1))  # overdue
+    _case(world, "Trần Thị Ánh", date(2026, 11, 27))  # within 7 days
+    _case(world, "Đỗ Văn Ân", date(2026, 12, 20))  # within 30 days
+    _case(world, "Hoàng Văn Bảo", date(2027, 3, 1))  # later: not listed
+    _case(world, "Vũ Thị Bình", date(2026, 11, 2), "cell_2")
+    mine = alerts_for(world.bithu, TODAY)
+    assert [a.person_name for a in mine] == ["Lê Văn An", "Trần Thị Ánh", "Đỗ Văn Ân"]
+    assert [a.band(TODAY) for a in mine] == ["overdue", "soon", "later"]
+    assert urgent_count(world.bithu, TODAY) == 2
+    assert len(alerts_for(world.xa, TODAY)) == 4
+    assert alerts_for(world.ngoai, TODAY) == []
+
+
+def test_the_page_groups_alerts_by_unit_and_the_header_counts_them(world: World) -> None:
+    _case(world, "Lê Văn An", date(2026, 1, 1))
+    body = logged_in("bithu").get("/canh-bao/").content.decode()
+    assert "Chi bộ khu phố 1" in body
+    assert "Lê Văn An" in body
+    assert "Quá hạn" in body
+    assert "1 cảnh báo" in body
+    assert "Lê Văn An" not in logged_in("ngoai").get("/canh-bao/").content.decode()
+
+
+def test_the_command_prints_the_same_list(world: World) -> None:
+    _case(world, "Lê Văn An", date(2026, 1, 1))
+    out = StringIO()
+    call_command("alerts", unit=world.an_my.code, stdout=out)
+    assert "Chi bộ khu phố 1" in out.getvalue()
+    assert "Lê Văn An — Tổ chức lễ kết nạp" in out.getvalue()
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def test_the_digest_mails_each_user_their_own_alerts(world: World) -> None:
+    _case(world, "Lê Văn An", date(2026, 1, 1))
+    world.bithu.email = "bithu@example.org"
+    world.bithu.save(update_fields=["email"])
+    world.ngoai.email = "ngoai@example.org"
+    world.ngoai.save(update_fields=["email"])
+    call_command("digest", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["bithu@example.org"]]
+    assert "Lê Văn An" in mail.outbox[0].body
