@@ -90,9 +90,7 @@ def grant_role(*, acting_user: Actor, user: User, unit: Unit, role: int) -> Role
 
 def grant_revoke(*, acting_user: Actor, grant: RoleGrant) -> RoleGrant:
     with transaction.atomic():
-        grant = (
-            RoleGrant.objects.select_for_update().select_related("unit", "user").get(pk=grant.pk)
-        )
+        grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
         require_role(acting_user, grant.unit, Role.ADMINISTRATOR)
         if grant.revoked_at is not None:
             return grant

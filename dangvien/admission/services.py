@@ -67,9 +67,7 @@ def case_open(
 ) -> Case:
     """List a candidate (quần chúng ưu tú) in their cell: the first step of a case."""
     with transaction.atomic():
-        person = (
-            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
-        )
+        person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(acting_user, person.unit, Role.EDITOR)
         problems: list[Problem] = []
         if source not in Source.values:
@@ -162,12 +160,10 @@ def case_record_step(
     second one waits for the first's lock and is then told the case has moved on."""
     today = timezone.localdate()
     with transaction.atomic(), rules_cached():
-        # 1. Lock the case: concurrent steps on one case queue here.
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("person__general_education", "unit__parent")
-            .get(pk=case.pk)
-        )
+        # 1. Lock the case: concurrent steps on one case queue here. The lock takes the row
+        # alone, by primary key; related rows load by key after. (A join in the locking query
+        # leaves its plan to table statistics, which a fresh bulk load does not have yet.)
+        case = Case.objects.select_for_update().get(pk=case.pk)
         require_role(
             acting_user, case.unit, Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR
         )

@@ -270,9 +270,7 @@ def person_update(
     """Change fields of a record. Confidential fields of the party file need a stated legal
     basis and an approver; contact details need an editor."""
     with transaction.atomic():
-        person = (
-            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
-        )
+        person = Person.objects.select_for_update().get(pk=person.pk)
         unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
         if unknown or {"status", "unit", "search_text", "sort_key"} & set(changes):
             raise ValueError(f"person_update cannot set {sorted(changes)}")
@@ -357,9 +355,7 @@ def person_set_status(
     """Record a change of status (admitted, recognised, removed, left, deceased…) with its
     document. `admission` may carry the decision number and dates that come with it."""
     with transaction.atomic():
-        person = (
-            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
-        )
+        person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(acting_user, person.unit, Role.APPROVER)
         before = snapshot(person, ["status", "status_since", *(admission or {}).keys()])
         for name, value in (admission or {}).items():
@@ -450,11 +446,7 @@ def position_start(
 
 def position_end(*, acting_user: Actor, holding: PositionHolding, end: date) -> PositionHolding:
     with transaction.atomic():
-        holding = (
-            PositionHolding.objects.select_for_update(of=("self",))
-            .select_related("person__unit")
-            .get(pk=holding.pk)
-        )
+        holding = PositionHolding.objects.select_for_update().get(pk=holding.pk)
         require_role(acting_user, holding.person.unit, Role.EDITOR)
         problems = (
             []
@@ -514,11 +506,7 @@ def residence_end(
     *, acting_user: Actor, registration: ResidenceRegistration, end: date
 ) -> ResidenceRegistration:
     with transaction.atomic():
-        registration = (
-            ResidenceRegistration.objects.select_for_update(of=("self",))
-            .select_related("unit")
-            .get(pk=registration.pk)
-        )
+        registration = ResidenceRegistration.objects.select_for_update().get(pk=registration.pk)
         require_role(acting_user, registration.unit, Role.EDITOR)
         if registration.end is not None or end < registration.start:
             raise ServiceError([Problem("end", _("Ngày kết thúc không hợp lệ."))])
@@ -541,9 +529,7 @@ def transfer_request(
     *, acting_user: Actor, person: Person, to_unit: Unit | None, to_outside: str = "", on: date
 ) -> Transfer:
     with transaction.atomic():
-        person = (
-            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
-        )
+        person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(acting_user, person.unit, Role.EDITOR)
         problems: list[Problem] = []
         if person.status not in MEMBER_STATUSES:
@@ -585,11 +571,7 @@ def transfer_send(*, acting_user: Actor, transfer: Transfer, on: date, document:
     """The letter of introduction is issued: the receiving side's deadline starts, counted in
     working days by the rule in force that day."""
     with transaction.atomic():
-        transfer = (
-            Transfer.objects.select_for_update(of=("self",))
-            .select_related("person", "from_unit")
-            .get(pk=transfer.pk)
-        )
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         require_role(acting_user, transfer.from_unit, Role.APPROVER)
         problems: list[Problem] = []
         if transfer.state != Transfer.State.REQUESTED:
@@ -628,11 +610,7 @@ def transfer_send(*, acting_user: Actor, transfer: Transfer, on: date, document:
 def transfer_receive(*, acting_user: Actor, transfer: Transfer, on: date) -> Transfer:
     """The receiving cell takes the member in: their home cell changes from that day."""
     with transaction.atomic():
-        transfer = (
-            Transfer.objects.select_for_update(of=("self",))
-            .select_related("person", "to_unit", "from_unit")
-            .get(pk=transfer.pk)
-        )
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.to_unit is None:
             raise ServiceError([Problem("to_unit", _("Đơn vị nhận ở ngoài hệ thống."))])
         require_role(acting_user, transfer.to_unit, Role.EDITOR)
@@ -664,11 +642,7 @@ def transfer_receive(*, acting_user: Actor, transfer: Transfer, on: date) -> Tra
 
 def transfer_cancel(*, acting_user: Actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
-        transfer = (
-            Transfer.objects.select_for_update(of=("self",))
-            .select_related("from_unit")
-            .get(pk=transfer.pk)
-        )
+        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         require_role(acting_user, transfer.from_unit, Role.EDITOR)
         if transfer.state != Transfer.State.REQUESTED:
             raise ServiceError([Problem("state", _("Chỉ hủy được khi mới đề nghị."))])
