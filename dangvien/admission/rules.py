@@ -459,9 +459,59 @@ RULE_KEYS = (
     "deadline.recognition_decision_working_days",
     "deadline.ceremony_working_days",
     "deadline.conversion_working_days",
+    "readmission.min_months_out",
+    "readmission.min_months_after_conviction",
 )
 
 
 def threshold(rules: Rules, *, cell: bool) -> tuple[int, int]:
     value = rules["vote.cell_threshold" if cell else "vote.committee_threshold"].value
     return int(value[0]), int(value[1])
+
+
+def readmission_problems(
+    *,
+    left_on: date,
+    on: date,
+    after_conviction: bool,
+    readmitted_before: bool,
+    consent_document: str,
+    rules: Rules,
+) -> list[Blocker]:
+    """Readmission: long enough out of the party, once only, with the province's consent."""
+    key = (
+        "readmission.min_months_after_conviction"
+        if after_conviction
+        else "readmission.min_months_out"
+    )
+    needed = int(rules[key].value)
+    problems: list[Blocker] = []
+    out = whole_months_between(left_on, on)
+    if out < needed:
+        problems.append(
+            Blocker(
+                "on",
+                _("Mới ra khỏi Đảng %(out)s tháng, chưa đủ %(n)s tháng — %(rule)s")
+                % {"out": out, "n": needed, "rule": _cite(rules, key)},
+                key,
+            )
+        )
+    if readmitted_before:
+        problems.append(
+            Blocker(
+                "person",
+                _("Đã được kết nạp lại một lần; không xem xét kết nạp lại lần nữa — %(rule)s")
+                % {"rule": _cite(rules, "readmission.min_months_out")},
+                "readmission.min_months_out",
+            )
+        )
+    if not consent_document.strip():
+        problems.append(
+            Blocker(
+                "consent_document",
+                _("Kết nạp lại cần văn bản đồng ý của ban thường vụ tỉnh ủy — %(rule)s")
+                % {"rule": _cite(rules, "readmission.min_months_out")},
+                "readmission.min_months_out",
+            )
+        )
+    return problems

@@ -64,8 +64,12 @@ def case_open(
     on: date,
     previous: Case | None = None,
     readmission: bool = False,
+    consent_document: str = "",
+    after_conviction: bool = False,
 ) -> Case:
-    """List a candidate (quần chúng ưu tú) in their cell: the first step of a case."""
+    """List a candidate (quần chúng ưu tú) in their cell: the first step of a case. A
+    readmission (someone who left the party) needs the time out, a first readmission and the
+    province's consent document."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(acting_user, person.unit, Role.EDITOR)
@@ -89,6 +93,20 @@ def case_open(
             )
         if on > timezone.localdate():
             problems.append(Problem("on", _("Ngày không thể ở tương lai.")))
+        if readmission and person.status == Status.LEFT:
+            problems += [
+                Problem(b.field, b.message)
+                for b in rules.readmission_problems(
+                    left_on=person.status_since,
+                    on=on,
+                    after_conviction=after_conviction,
+                    readmitted_before=Case.objects.filter(
+                        person=person, readmission=True, state=Case.State.MEMBER
+                    ).exists(),
+                    consent_document=consent_document,
+                    rules=rules_on(on),
+                )
+            ]
         raise_if(problems)
         case = Case.objects.create(
             person=person,
@@ -100,7 +118,11 @@ def case_open(
             readmission=readmission,
         )
         CaseEvent.objects.create(
-            case=case, step=Step.LISTED, on=on, recorded_by=actor_user(acting_user)
+            case=case,
+            step=Step.LISTED,
+            on=on,
+            override_document=consent_document.strip(),
+            recorded_by=actor_user(acting_user),
         )
         audit_record(
             actor=acting_user,
@@ -318,3 +340,70 @@ def _advance(case: Case, event: CaseEvent, acting_user: Actor, helper: Person | 
             admission={"official_date": official},
         )
     case.save(update_fields=fields)
+
+
+def case_correct_event(
+    *,
+    acting_user: Actor,
+    event: CaseEvent,
+    reason: str,
+    on: date | None = None,
+    document_number: str | None = None,
+    signed_by: str | None = None,
+    note: str | None = None,
+) -> CaseEvent:
+    """Correct a recorded step: a new event that points at the one it corrects (the party
+    file is never edited in place). Only the date, document, signer and note are corrected
+    here; a wrong vote or a wrong step is undone by the decision that annuls it."""
+    with transaction.atomic():
+        event = CaseEvent.objects.select_for_update().get(pk=event.pk)
+        case = Case.objects.select_for_update().get(pk=event.case_id)
+        require_role(acting_user, case.unit, Role.APPROVER)
+        problems: list[Problem] = []
+        if not reason.strip():
+            problems.append(Problem("reason", _("Cần ghi lý do và căn cứ đính chính.")))
+        if event.corrections.exists():
+            problems.append(
+                Problem("event", _("Bước này đã được đính chính; hãy đính chính bản mới nhất."))
+            )
+        if on is not None and on > timezone.localdate():
+            problems.append(Problem("on", _("Ngày không thể ở tương lai.")))
+        raise_if(problems)
+        correction = CaseEvent.objects.create(
+            case=case,
+            step=event.step,
+            on=on or event.on,
+            document_number=event.document_number
+            if document_number is None
+            else document_number.strip(),
+            signed_by=event.signed_by if signed_by is None else signed_by.strip(),
+            note=event.note if note is None else note.strip(),
+            official_members=event.official_members,
+            elsewhere=event.elsewhere,
+            exempt_absent=event.exempt_absent,
+            present=event.present,
+            votes_for=event.votes_for,
+            votes_against=event.votes_against,
+            outcome=event.outcome,
+            override_document=event.override_document,
+            data={**event.data, "correction_reason": reason.strip()},
+            corrects=event,
+            recorded_by=actor_user(acting_user),
+        )
+        if case.stage == event.step and on is not None and case.stage_since == event.on:
+            case.stage_since = on
+            case.save(update_fields=["stage_since"])
+            _refresh_due(case)
+        audit_record(
+            actor=acting_user,
+            action="case.correct",
+            target=case,
+            unit=case.unit,
+            changes={
+                "event": [None, event.pk],
+                "on": [event.on, correction.on],
+                "document": [event.document_number, correction.document_number],
+                "reason": [None, reason.strip()],
+            },
+        )
+        return correction
