@@ -17,7 +17,7 @@ from dangvien.admission.models import Case, CaseEvent, Introducer, Step
 from dangvien.lib.dates import PartialDate, add_months
 from dangvien.lib.workdays import WorkingCalendar
 from dangvien.orgs.models import UnitKind
-from dangvien.people.models import MEMBER_STATUSES, Status
+from dangvien.people.models import Status
 from dangvien.rulebook.selectors import Rule, rule_in_force
 
 
@@ -198,10 +198,6 @@ def case_deadline(case: Case, calendar: WorkingCalendar) -> Deadline | None:
 
 def official_members_of(case: Case) -> int:
     return case.unit.people.filter(status=Status.OFFICIAL).count()
-
-
-def is_member(status: str) -> bool:
-    return status in MEMBER_STATUSES
 
 
 def introducers_of(case: Case) -> QuerySet[Introducer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -94,13 +95,16 @@ def whole_months_between(start: date, end: date) -> int:
     return months
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; when that day does not exist (31/01 + 1 month), the first
-    day of the month after. Periods counted in months (probation, certificate validity) end
-    the day before the date returned."""
+def add_months(day: date, months: int, *, clamp: bool = False) -> date:
+    """The same day `months` later. When that day does not exist (31/01 + 1 month): the first
+    day of the month after, so that a period counted in months (probation, certificate
+    validity) ends the day before the date returned; or, with `clamp`, the last day of that
+    month (a due date: "six months after 31/08" is 28/02)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    try:
+    last = calendar.monthrange(year, month)[1]
+    if day.day <= last:
         return date(year, month, day.day)
-    except ValueError:
-        return date(year + month // 12, month % 12 + 1, 1)
+    if clamp:
+        return date(year, month, last)
+    return date(year + month // 12, month % 12 + 1, 1)

@@ -8,10 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.lib.forms import DATE_WIDGET
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import Decision, NewUnit
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import AnyUser, units_visible_to
 from dangvien.lib.dates import DateFormatError, PartialDate, parse_partial_date
+from dangvien.lib.forms import DATE_WIDGET
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.people import rules, selectors
 from dangvien.people.list_selectors import (
@@ -32,7 +33,6 @@ from dangvien.people.models import (
 )
 from dangvien.people.services import PersonData
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 ANY = [("", _("Tất cả"))]
 
 

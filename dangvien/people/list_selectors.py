@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.accounts.selectors import AnyUser, root_units_for
+from dangvien.lib.dates import add_months
 from dangvien.orgs.models import Unit
 from dangvien.people import rules
 from dangvien.people.models import (
@@ -310,17 +311,6 @@ class ReconciliationSummary:
     next_due: date | None
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, last_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def reconciliation_summary(
     user: AnyUser, unit: Unit, today: date | None = None
 ) -> ReconciliationSummary:
@@ -334,5 +324,7 @@ def reconciliation_summary(
     next_due = None
     if rule is not None:
         # Never reconciled: it is due now.
-        next_due = _add_months(recent[0].period_end, int(rule.value)) if recent else today
+        next_due = (
+            add_months(recent[0].period_end, int(rule.value), clamp=True) if recent else today
+        )
     return ReconciliationSummary(members_now, recent, rule, next_due)

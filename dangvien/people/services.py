@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import Actor, actor_user, audit_record, audit_record_many, snapshot
 from dangvien.accounts.models import Role
-from dangvien.accounts.selectors import has_role, require_role
+from dangvien.accounts.selectors import require_role
 from dangvien.lib.dates import PartialDate
 from dangvien.lib.errors import Problem, ServiceError, raise_if
 from dangvien.lib.selectors import working_calendar
@@ -701,7 +701,3 @@ def reconciliation_record(
             },
         )
         return record
-
-
-def can_correct(user: Actor, person: Person) -> bool:
-    return user is None or has_role(user, person.unit, Role.APPROVER)

@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import AnyUser, units_visible_to
+from dangvien.lib.forms import DATE_WIDGET
 from dangvien.orgs.models import Unit, UnitKind
 from dangvien.training.models import ClassKind, Enrolment, Result
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 def organiser_units(user: AnyUser) -> QuerySet[Unit]:

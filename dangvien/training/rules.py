@@ -10,23 +10,17 @@ expired from 15/03/2025.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.utils.translation import gettext as _
 
+from dangvien.lib.dates import add_months
 from dangvien.lib.errors import Problem
 
 
 def certificate_expiry(issued: date, months: int) -> date:
     """The first day on which the certificate is no longer valid."""
-    index = issued.year * 12 + issued.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    if issued.day <= calendar.monthrange(year, month)[1]:
-        return date(year, month, issued.day)
-    year, month = divmod(index + 1, 12)
-    return date(year, month + 1, 1)
+    return add_months(issued, months)
 
 
 def certificate_valid(issued: date, on: date, months: int) -> bool:

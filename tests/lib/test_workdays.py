@@ -50,3 +50,14 @@ def test_counting_back_the_days_added_gives_the_count(start: date, count: int) -
     assert PLAIN.working_days_between(start, due) == count
     assert count == 0 or PLAIN.is_working_day(due)
     assert due - start >= timedelta(days=count)
+
+
+def test_months_added_to_a_day_the_target_month_lacks() -> None:
+    from dangvien.lib.dates import add_months
+
+    # A period of one month from 31/01 ends on the last day of February: the next starts 01/03.
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 3, 1)
+    # A due date six months after 31/08 is the last day of February.
+    assert add_months(date(2025, 8, 31), 6, clamp=True) == date(2026, 2, 28)
+    assert add_months(date(2024, 2, 29), 12, clamp=True) == date(2025, 2, 28)
+    assert add_months(date(2026, 3, 15), 12) == date(2027, 3, 15)
