@@ -20,9 +20,9 @@ def working_calendar() -> WorkingCalendar:
     return WorkingCalendar.with_days(days_off, working)
 
 
-def is_calendar_keeper(user: AnyUser) -> bool:
-    """The calendar is national: it is kept by superusers and the administrators of a
-    top-level unit."""
+def is_national_administrator(user: AnyUser) -> bool:
+    """Superusers and the administrators of a top-level unit: they keep what is national
+    (the working-day calendar, the rulebook, the category lists)."""
     if not user.is_authenticated:
         return False
     if getattr(user, "is_superuser", False):

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.audit import Actor, audit_record
 from dangvien.lib.errors import Problem, raise_if
 from dangvien.lib.models import CalendarDay
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 
 
 def _require_calendar_keeper(actor: Actor) -> None:
-    if actor is not None and not is_calendar_keeper(actor):
+    if actor is not None and not is_national_administrator(actor):
         raise PermissionDenied(_("Chỉ quản trị cấp Trung ương mới sửa lịch ngày làm việc."))
 
 

@@ -16,7 +16,7 @@ from dangvien.lib import services
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.forms import CalendarDayForm
 from dangvien.lib.models import CalendarDay
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 from dangvien.lib.workdays import public_holidays
 
 _MIN_YEAR, _MAX_YEAR = 2000, 2100
@@ -34,7 +34,7 @@ def _year(request: HttpRequest) -> int:
 @require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    keeper = is_calendar_keeper(request.user)
+    keeper = is_national_administrator(request.user)
     if request.method == "POST" and not keeper:
         raise PermissionDenied(_KEEPERS_ONLY)
     form = CalendarDayForm(request.POST or None)
@@ -66,7 +66,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(CalendarDay, pk=pk)
-    if not is_calendar_keeper(request.user):
+    if not is_national_administrator(request.user):
         raise PermissionDenied(_KEEPERS_ONLY)
     services.calendar_day_remove(acting_user=request.user, record=record)
     messages.success(request, _("Đã bỏ ngày khỏi lịch."))

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import Actor, audit_record
 from dangvien.lib.errors import Problem, raise_if
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 from dangvien.people.models import Category, CategoryKind
 
 
 def _require_keeper(acting_user: Actor) -> None:
     """None is the operator's own command line and may do anything."""
-    if acting_user is not None and not is_calendar_keeper(acting_user):
+    if acting_user is not None and not is_national_administrator(acting_user):
         raise PermissionDenied(_("Chỉ quản trị viên cấp toàn quốc mới sửa được danh mục."))
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.lib.errors import ServiceError
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.people import category_services, list_selectors, rules, services
 from dangvien.people.exporter import write_people_xlsx
@@ -418,7 +418,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
     """Every list with its entries; national administrators add entries and switch them."""
-    keeper = is_calendar_keeper(request.user)
+    keeper = is_national_administrator(request.user)
     form = CategoryCreateForm(request.POST if request.POST.get("action") == "create" else None)
     if request.method == "POST":
         if not keeper:

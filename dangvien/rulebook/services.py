@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import Actor, audit_record
 from dangvien.lib.errors import Problem, raise_if
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 from dangvien.rulebook.models import RuleVersion
 
 
@@ -21,7 +21,7 @@ def rule_version_add(
 ) -> RuleVersion:
     """Add a version of an existing rule (national administrators: the rules are national)."""
     with transaction.atomic():
-        if acting_user is not None and not is_calendar_keeper(acting_user):
+        if acting_user is not None and not is_national_administrator(acting_user):
             raise PermissionDenied(_("Chỉ quản trị cấp Trung ương mới sửa quy định."))
         latest = RuleVersion.objects.filter(key=key).order_by("-effective_from").first()
         problems: list[Problem] = []

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.forms import DATE_WIDGET
-from dangvien.lib.selectors import is_calendar_keeper
+from dangvien.lib.selectors import is_national_administrator
 from dangvien.rulebook.models import RuleVersion
 from dangvien.rulebook.services import rule_version_add
 
@@ -38,7 +38,7 @@ class VersionForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def rulebook(request: HttpRequest) -> HttpResponse:
-    keeper = is_calendar_keeper(request.user)
+    keeper = is_national_administrator(request.user)
     if request.method == "POST" and not keeper:
         raise PermissionDenied(_("Chỉ quản trị cấp Trung ương mới sửa quy định."))
     versions = list(RuleVersion.objects.order_by("key", "-effective_from"))
