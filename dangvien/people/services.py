@@ -473,33 +473,54 @@ def residence_register(
 ) -> ResidenceRegistration:
     """Register a serving member with the cell where they live (sinh hoạt nơi cư trú); the
     registering cell's editor records it."""
+    (registration,) = residences_register_many(
+        acting_user=acting_user, registrations=[(person, unit, start)]
+    )
+    return registration
+
+
+def residences_register_many(
+    *, acting_user: Actor, registrations: Sequence[tuple[Person, Unit, date]]
+) -> list[ResidenceRegistration]:
+    """Register many members at once (all or none), each with the checks of one."""
     with transaction.atomic():
-        require_role(acting_user, unit, Role.EDITOR)
         problems: list[Problem] = []
-        if person.status not in MEMBER_STATUSES:
-            problems.append(Problem("person", _("Chỉ đảng viên mới đăng ký sinh hoạt nơi cư trú.")))
-        if unit.kind != UnitKind.CELL or unit.cell_kind != "residential":
-            problems.append(Problem("unit", _("Nơi cư trú phải là một chi bộ khu dân cư.")))
-        if unit.pk == person.unit_id:
-            problems.append(
-                Problem("unit", _("Đây đã là chi bộ sinh hoạt chính thức của đảng viên."))
-            )
-        if ResidenceRegistration.objects.filter(person=person, end__isnull=True).exists():
-            problems.append(
-                Problem(
-                    "person", _("Đảng viên đang đăng ký ở một nơi cư trú khác; hãy kết thúc trước.")
+        for unit in {u.pk: u for _p, u, _s in registrations}.values():
+            require_role(acting_user, unit, Role.EDITOR)
+            if unit.kind != UnitKind.CELL or unit.cell_kind != "residential":
+                problems.append(Problem("unit", _("Nơi cư trú phải là một chi bộ khu dân cư.")))
+        open_already = set(
+            ResidenceRegistration.objects.filter(
+                person__in=[p for p, _u, _s in registrations], end__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        for person, unit, _start in registrations:
+            if person.status not in MEMBER_STATUSES:
+                problems.append(
+                    Problem("person", _("Chỉ đảng viên mới đăng ký sinh hoạt nơi cư trú."))
                 )
-            )
+            if unit.pk == person.unit_id:
+                problems.append(
+                    Problem("unit", _("Đây đã là chi bộ sinh hoạt chính thức của đảng viên."))
+                )
+            if person.pk in open_already:
+                problems.append(
+                    Problem(
+                        "person",
+                        _("Đảng viên đang đăng ký ở một nơi cư trú khác; hãy kết thúc trước."),
+                    )
+                )
         raise_if(problems)
-        registration = ResidenceRegistration.objects.create(person=person, unit=unit, start=start)
-        audit_record(
+        made = ResidenceRegistration.objects.bulk_create(
+            [ResidenceRegistration(person=p, unit=u, start=s) for p, u, s in registrations],
+            batch_size=BATCH,
+        )
+        audit_record_many(
             actor=acting_user,
             action="residence.register",
-            target=registration,
-            unit=unit,
-            changes={"start": [None, start]},
+            items=[(r, r.unit, {"start": [None, r.start]}) for r in made],
         )
-        return registration
+        return made
 
 
 def residence_end(

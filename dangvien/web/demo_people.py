@@ -23,13 +23,18 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from dangvien.accounts.audit import audit_record_many
 from dangvien.lib.dates import PartialDate
 from dangvien.orgs import geography
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import Decision, NewUnit, units_bulk_create
-from dangvien.people.models import Category, Person, ResidenceRegistration, Status
-from dangvien.people.services import NewPerson, PersonData, people_bulk_create, position_start
+from dangvien.people.models import Category, Person, Status
+from dangvien.people.services import (
+    NewPerson,
+    PersonData,
+    people_bulk_create,
+    position_start,
+    residences_register_many,
+)
 
 SEED = 20250701
 # The demo is a snapshot: every date it writes is on or before this day.
@@ -524,15 +529,8 @@ def _register_residence(maker: Maker, serving: list[Person], groups: list[Unit])
         start = max(
             person.ceremony_date or AS_OF, AS_OF - timedelta(days=rng.randrange(30, 6 * 365))
         )
-        person.residence = f"Tổ dân phố {_cell_group(cell)}, phường Thủy Xuân, thành phố Huế"
-        registrations.append(ResidenceRegistration(person=person, unit=cell, start=start))
-    Person.objects.bulk_update(chosen, ["residence"], batch_size=1000)
-    made = ResidenceRegistration.objects.bulk_create(registrations, batch_size=1000)
-    audit_record_many(
-        actor=None,
-        action="residence.register",
-        items=[(r, r.unit, {"start": [None, r.start]}) for r in made],
-    )
+        registrations.append((person, cell, start))
+    residences_register_many(acting_user=None, registrations=registrations)
 
 
 def _kinh_bac(maker: Maker) -> None:
