@@ -35,6 +35,13 @@ class Alert:
     def days_left(self, today: date) -> int:
         return (self.due - today).days
 
+    def state_text(self, today: date) -> str:
+        """ "quá hạn 3 ngày" or "còn 5 ngày", for the command line and the e-mail digest."""
+        left = self.days_left(today)
+        if left < 0:
+            return _("quá hạn %(n)s ngày") % {"n": -left}
+        return _("còn %(n)s ngày") % {"n": left}
+
     def band(self, today: date) -> str:
         left = self.days_left(today)
         if left < 0:

@@ -29,8 +29,7 @@ class Command(BaseCommand):
         for group in alerts_by_unit(alerts):
             self.stdout.write(group.unit_name)
             for alert in group.alerts:
-                left = alert.days_left(today)
-                state = f"quá hạn {-left} ngày" if left < 0 else f"còn {left} ngày"
+                state = alert.state_text(today)
                 self.stdout.write(
                     f"  {alert.due:%d/%m/%Y}  {state:<18} {alert.person_name} — {alert.what}"
                 )

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.admission.alerts import alerts_by_unit, alerts_for
 
@@ -21,20 +22,24 @@ class Command(BaseCommand):
             alerts = alerts_for(user, today)
             if not alerts:
                 continue
-            lines = [f"Tóm tắt ngày {today:%d/%m/%Y} cho {user.get_full_name() or user.username}:"]
+            lines = [
+                _("Tóm tắt ngày %(day)s cho %(name)s:")
+                % {"day": f"{today:%d/%m/%Y}", "name": user.get_full_name() or user.username}
+            ]
             for group in alerts_by_unit(alerts):
                 lines.append("")
                 lines.append(group.unit_name)
                 for alert in group.alerts:
-                    left = alert.days_left(today)
-                    state = f"quá hạn {-left} ngày" if left < 0 else f"còn {left} ngày"
+                    state = alert.state_text(today)
                     lines.append(
                         f"  {alert.due:%d/%m/%Y} ({state}): {alert.person_name} — {alert.what}"
                     )
             overdue = sum(1 for a in alerts if a.days_left(today) < 0)
             coming = len(alerts) - overdue
             send_mail(
-                subject=f"[dangvien] {overdue} việc quá hạn, {coming} việc sắp đến hạn",
+                subject="[dangvien] "
+                + _("%(overdue)s việc quá hạn, %(coming)s việc sắp đến hạn")
+                % {"overdue": overdue, "coming": coming},
                 message="\n".join(lines),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[user.email],
