@@ -36,8 +36,6 @@ from dangvien.lib.selectors import working_calendar
 from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.selectors import people_visible_to
-from dangvien.rulebook.models import RuleVersion
-from dangvien.rulebook.selectors import Rule, rule_in_force
 
 # --- the board ----------------------------------------------------------------------------
 
@@ -56,33 +54,6 @@ class Column:
     step: str
     label: str
     cards: list[Card]
-
-
-_DEADLINE_KEYS = (
-    "deadline.admission_decision_working_days",
-    "deadline.recognition_decision_working_days",
-    "deadline.ceremony_working_days",
-    "deadline.conversion_working_days",
-    "probation.months",
-)
-_CLOCK_STEPS = (Step.CELL_RESOLUTION, Step.RECOGNITION_CELL, Step.CEREMONY)
-
-
-class _RuleTable:
-    """Every version of the deadline rules, read once, looked up by date in memory."""
-
-    def __init__(self) -> None:
-        self.versions: dict[str, list[RuleVersion]] = {}
-        for version in RuleVersion.objects.filter(key__in=_DEADLINE_KEYS).order_by(
-            "-effective_from"
-        ):
-            self.versions.setdefault(version.key, []).append(version)
-
-    def on(self, key: str, day: date) -> Rule:
-        for v in self.versions.get(key, []):
-            if v.effective_from <= day:
-                return Rule(key, v.value, v.title, v.source, v.effective_from)
-        return rule_in_force(key, day)  # raises RuleMissingError as the selector does
 
 
 def _board_unit(request: HttpRequest) -> Unit:
