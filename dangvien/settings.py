@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "dangvien.training",
     "dangvien.admission",
     "dangvien.documents",
+    "dangvien.targets",
+    "dangvien.reports",
     "dangvien.web",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("ket-nap/", include("dangvien.admission.urls")),
     path("canh-bao/", include("dangvien.admission.alert_urls")),
     path("bieu-mau/", include("dangvien.documents.urls")),
+    path("chi-tieu/", include("dangvien.targets.urls")),
+    path("bao-cao/", include("dangvien.reports.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri-he-thong/", admin.site.urls),
 ]

@@ -227,3 +227,40 @@ class UnitDelegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.document}"
+
+
+class ResidentialArea(models.Model):
+    """A village, hamlet, neighbourhood or residential group (thôn, bản, khu phố, tổ dân phố)
+    of a commune: the place a structural target counts ("the share of residential areas
+    with a party member, with a cell"). `cell` is the residential cell that covers it, if any.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("thuộc đảng bộ"),
+        on_delete=models.PROTECT,
+        related_name="residential_areas",
+    )
+    name = models.CharField(_("tên thôn, khu phố, tổ dân phố"), max_length=120)
+    cell = models.ForeignKey(
+        Unit,
+        verbose_name=_("chi bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="covered_areas",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("chấm dứt từ"), null=True, blank=True)
+    sort_key = SortKeyField(max_length=300)
+
+    class Meta:
+        ordering = ["unit", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="area_name_once_per_unit")
+        ]
+        verbose_name = _("khu dân cư")
+        verbose_name_plural = _("khu dân cư")
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.lib.fields import SortKeyField
-from dangvien.orgs.models import Unit
+from dangvien.orgs.models import ResidentialArea, Unit
 
 
 class CategoryKind(models.TextChoices):
@@ -131,6 +131,15 @@ class Person(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="people"
     )
+    # The residential area the person lives in, where known (structural targets count it).
+    area = models.ForeignKey(
+        ResidentialArea,
+        verbose_name=_("khu dân cư nơi ở"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices)
     status_since = models.DateField(_("từ ngày"))
     # Admission: the decision (its number and the date written in it, from which party age
@@ -139,6 +148,16 @@ class Person(models.Model):
     decision_date = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
     ceremony_date = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    # The cell that admitted the person, kept apart from `unit` (which follows transfers) so
+    # that admissions count for the unit that made them in every later report.
+    admission_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("chi bộ kết nạp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admitted_people",
+    )
     card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True)
     # Months out of the party before a readmission, deducted from party age.
     months_out = models.PositiveSmallIntegerField(_("số tháng không ở trong Đảng"), default=0)
@@ -153,6 +172,7 @@ class Person(models.Model):
             models.Index(fields=["unit", "status", "sort_key"]),
             models.Index(fields=["status", "sort_key"]),
             models.Index(fields=["sort_key", "id"]),
+            models.Index(fields=["decision_date"]),
         ]
         verbose_name = _("người")
         verbose_name_plural = _("người")

@@ -221,6 +221,9 @@ def people_bulk_create(
                     unit=entry.unit,
                     status=entry.status,
                     status_since=entry.status_since,
+                    # A member brought in from a register counts as admitted where it is
+                    # registered: the register knows no other admitting cell.
+                    admission_unit=entry.unit if entry.data.decision_date else None,
                 )
                 _derived(person)
                 people.append(person)
@@ -272,7 +275,9 @@ def person_update(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
-        if unknown or {"status", "unit", "search_text", "sort_key"} & set(changes):
+        if unknown or {"status", "unit", "admission_unit", "search_text", "sort_key"} & set(
+            changes
+        ):
             raise ValueError(f"person_update cannot set {sorted(changes)}")
         values = dict(changes)
         if "birth" in values:
@@ -313,7 +318,11 @@ def person_update(
             )
         raise_if(problems)
         _derived(person)
-        person.save(update_fields=[*changed.keys(), "search_text", "sort_key", "updated_at"])
+        fields = [*changed.keys(), "search_text", "sort_key", "updated_at"]
+        if person.decision_date and person.admission_unit_id is None:
+            person.admission_unit = person.unit
+            fields.append("admission_unit")
+        person.save(update_fields=fields)
         audit_record(
             actor=acting_user,
             action="person.correct" if confidential else "person.update",
@@ -368,6 +377,10 @@ def person_set_status(
             }:
                 raise ValueError(f"person_set_status cannot set {name}")
             setattr(person, name, value)
+        fields = ["status", "status_since", *(admission or {}).keys(), "updated_at"]
+        if person.decision_date and person.admission_unit_id is None:
+            person.admission_unit = person.unit
+            fields.append("admission_unit")
         problems = rules.transition_problems(person.status, status)
         problems += rules.status_requirements(
             status,
@@ -387,9 +400,7 @@ def person_set_status(
             )
         raise_if(problems)
         person.status, person.status_since = status, on
-        person.save(
-            update_fields=["status", "status_since", *(admission or {}).keys(), "updated_at"]
-        )
+        person.save(update_fields=fields)
         event = StatusEvent.objects.create(
             person=person,
             status=status,

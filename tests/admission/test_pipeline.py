@@ -103,6 +103,7 @@ def test_a_candidate_becomes_an_official_member(world: World) -> None:
         date(2024, 7, 20),
         date(2024, 8, 2),
     )
+    assert candidate.admission_unit == case.unit
     for step, on in [
         (Step.PROBATION_HELPER, date(2024, 8, 5)),
         (Step.NEW_MEMBER_CLASS, date(2024, 10, 1)),

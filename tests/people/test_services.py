@@ -182,3 +182,19 @@ def test_the_receiving_cell_sees_a_member_on_the_way_and_receives_them(world: Wo
     transfer_receive(acting_user=world.bithu, transfer=transfer, on=date(2026, 3, 9))
     person.refresh_from_db()
     assert person.unit == world.cell_1
+
+
+def test_admissions_stay_with_the_cell_that_made_them_after_a_transfer(world: World) -> None:
+    member = make_person(world.cell_1, "Trần Văn Bảo")
+    candidate = make_person(world.cell_1, "Lê Thị Cúc", status=Status.CANDIDATE)
+    assert member.admission_unit == world.cell_1
+    assert candidate.admission_unit is None
+    transfer = transfer_request(
+        acting_user=world.bithu, person=member, to_unit=world.cell_2, on=date(2026, 2, 10)
+    )
+    transfer = transfer_send(
+        acting_user=world.xa, transfer=transfer, on=date(2026, 2, 13), document="GGT 3"
+    )
+    transfer_receive(acting_user=world.xa, transfer=transfer, on=date(2026, 3, 2))
+    member.refresh_from_db()
+    assert (member.unit, member.admission_unit) == (world.cell_2, world.cell_1)
