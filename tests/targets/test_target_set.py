@@ -1,0 +1,44 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from dangvien.accounts.models import AuditEvent
+from dangvien.lib.errors import ServiceError
+from dangvien.lib.periods import Period
+from dangvien.targets.services import target_set
+from tests.conftest import World
+from tests.targets.factories import make_target
+
+
+def test_the_parent_sets_a_target_and_changing_it_keeps_one_row(world: World) -> None:
+    first = target_set(
+        acting_user=world.xa, unit=world.cell_1, period=Period.parse("2026"), admissions=3
+    )
+    again = target_set(
+        acting_user=world.xa,
+        unit=world.cell_1,
+        period=Period.parse("2026"),
+        admissions=5,
+        admissions_min=3,
+        assigned_on=date(2026, 1, 15),
+    )
+    assert again.pk == first.pk
+    assert (again.admissions, again.admissions_min, again.assigned_by) == (5, 3, world.an_my)
+    assert (again.start, again.end) == (date(2026, 1, 1), date(2026, 12, 31))
+    changes = AuditEvent.objects.filter(action="target.set").order_by("id").last()
+    assert changes is not None
+    assert changes.changes["admissions"] == [3, 5]
+
+
+def test_a_cell_cannot_set_its_own_target(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        target_set(
+            acting_user=world.bithu, unit=world.cell_1, period=Period.parse("2026"), admissions=9
+        )
+
+
+def test_a_minimum_above_the_target_is_refused(world: World) -> None:
+    with pytest.raises(ServiceError) as refused:
+        make_target(world.cell_1, "2026", 3, admissions_min=5)
+    assert "admissions_min" in refused.value.by_field()
