@@ -1,7 +1,9 @@
-"""What is overdue or coming due in a user's scope: case deadlines and transfers.
+"""What is overdue or coming due in a user's scope: case deadlines, awareness certificates
+that expire before the cell can vote, and transfers.
 
 Reads the deadlines the services keep (`Case.due_on`, `Transfer.due_on`), so a list for a
-whole province is a couple of indexed queries.
+whole province is a few indexed queries; certificate expiry is computed from the issue date
+(recorded on the case, else the class register) by the rule in force on that date.
 """
 
 from __future__ import annotations
@@ -9,14 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import DateField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.selectors import AnyUser, scope_q
-from dangvien.admission.models import Case
+from dangvien.admission import rules
+from dangvien.admission.models import Case, CaseEvent, Step
+from dangvien.lib.dates import add_months
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Transfer
+from dangvien.rulebook.models import RuleVersion
+from dangvien.rulebook.selectors import rule_in_force, rules_cached
+from dangvien.training.models import ClassKind, Enrolment, Result
 
 SOON_DAYS = 7
 LATER_DAYS = 30
@@ -93,6 +103,7 @@ def alerts_for(
         for c in cases.select_related("unit", "person")
         if c.due_on is not None
     ]
+    result += _certificate_alerts(user, limit, under)
     result += [
         Alert(
             t.to_unit_id or t.from_unit_id,
@@ -106,6 +117,97 @@ def alerts_for(
         if t.due_on is not None
     ]
     return sorted(result, key=lambda a: (a.due, a.unit_name, a.person_name))
+
+
+# The certificate must still be valid at the chi bộ resolution: it matters from the class
+# until that vote.
+CERTIFICATE_STAGES = rules.ORDER[
+    rules.ORDER.index(Step.AWARENESS_CLASS) : rules.ORDER.index(Step.CELL_RESOLUTION)
+]
+CERTIFICATE_RULE = "training.awareness_certificate_months"
+
+
+def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) -> QuerySet[Case]:
+    """Open cases before the cell's vote whose certificate may expire by `limit`.
+
+    The bound uses the longest validity any version of the rule has given, so it never
+    misses one; `_certificate_alerts` then applies the version in force on each issue date.
+    """
+    recorded = CaseEvent.objects.filter(
+        case=OuterRef("pk"), step=Step.AWARENESS_CLASS, corrections__isnull=True
+    ).order_by("-on", "-id")
+    registered = (
+        Enrolment.objects.filter(
+            person=OuterRef("person_id"),
+            training_class__kind=ClassKind.AWARENESS,
+            result=Result.PASSED,
+        )
+        .exclude(certificate_number="")
+        .values("person")
+        .annotate(latest=Max("certificate_date"))
+        .values("latest")
+    )
+    longest = max(
+        (
+            int(v)
+            for v in RuleVersion.objects.filter(key=CERTIFICATE_RULE).values_list(
+                "value", flat=True
+            )
+        ),
+        default=0,
+    )
+    bound = add_months(limit, -longest)
+    cases = (
+        Case.objects.filter(
+            _scope(user, "unit__path"), state=Case.State.OPEN, stage__in=CERTIFICATE_STAGES
+        )
+        .annotate(
+            recorded_issue=Subquery(
+                recorded.annotate(
+                    issued=Cast(KT("data__certificate_date"), output_field=DateField())
+                ).values("issued")[:1],
+                output_field=DateField(),
+            ),
+            registered_issue=Subquery(registered[:1], output_field=DateField()),
+        )
+        .filter(
+            Q(recorded_issue__lte=bound)
+            | Q(recorded_issue__isnull=True, registered_issue__lte=bound)
+        )
+    )
+    if under is not None:
+        cases = cases.filter(unit__path__startswith=under.path)
+    return cases
+
+
+def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -> list[Alert]:
+    result = []
+    with rules_cached():
+        for case in _certificate_cases(user, limit, under).select_related("unit", "person"):
+            annotated: Any = case  # the two issue dates are annotations
+            issued = _as_date(annotated.recorded_issue or annotated.registered_issue)
+            rule = rule_in_force(CERTIFICATE_RULE, issued)
+            expires = add_months(issued, int(rule.value))
+            if expires > limit:
+                continue
+            result.append(
+                Alert(
+                    case.unit_id,
+                    case.unit.name,
+                    case.person.full_name,
+                    _("Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng hết hạn — %(rule)s")
+                    % {"rule": rule.cite()},
+                    expires,
+                    case_id=case.pk,
+                    person_id=case.person_id,
+                )
+            )
+    return result
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands a cast date back as ISO text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def alerts_by_unit(alerts: list[Alert]) -> list[UnitAlerts]:
@@ -127,4 +229,4 @@ def urgent_count(user: AnyUser, today: date) -> int:
     transfers = Transfer.objects.filter(
         scope_q(user, "to_unit__path"), state=Transfer.State.SENT, due_on__lte=limit
     ).count()
-    return cases + transfers
+    return cases + transfers + len(_certificate_alerts(user, limit, None))

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from dangvien.admission.alerts import alerts_for, urgent_count
 from dangvien.admission.models import Case, Source, Step
-from dangvien.admission.services import case_open
+from dangvien.admission.services import case_open, case_record_step
 from dangvien.people.models import Status
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
@@ -70,3 +70,61 @@ def test_the_digest_mails_each_user_their_own_alerts(world: World) -> None:
     call_command("digest", stdout=StringIO())
     assert [m.to for m in mail.outbox] == [["bithu@example.org"]]
     assert "Lê Văn An" in mail.outbox[0].body
+
+
+def _at_stage(case: Case, stage: str) -> None:
+    Case.objects.filter(pk=case.pk).update(stage=stage)
+
+
+def test_a_certificate_expiring_before_the_cell_votes_is_an_alert(world: World) -> None:
+    from dangvien.training.models import ClassKind
+    from tests.training.factories import make_class, pass_class
+
+    # Recorded on the case: issued 10/12/2021, valid 60 months → expires 10/12/2026.
+    person = make_person(world.cell_1, "Lê Văn An", status=Status.CANDIDATE)
+    recorded = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2021, 11, 1))
+    helper = make_person(world.cell_1, "Phạm Văn Cường")
+    case_record_step(
+        acting_user=None, case=recorded, step=Step.HELPER, on=date(2021, 11, 2), helper=helper
+    )
+    case_record_step(
+        acting_user=None,
+        case=recorded,
+        step=Step.AWARENESS_CLASS,
+        on=date(2021, 12, 10),
+        data={"certificate_number": "GCN-9", "certificate_date": "2021-12-10"},
+    )
+    # In the class register only: issued 20/11/2021 → expired 20/11/2026.
+    registered_person = make_person(world.cell_1, "Trần Thị Ánh", status=Status.CANDIDATE)
+    registered = case_open(
+        acting_user=None, person=registered_person, source=Source.OTHER, on=date(2021, 11, 1)
+    )
+    pass_class(
+        make_class(world.an_my, ClassKind.AWARENESS, date(2021, 11, 15), date(2021, 11, 19)),
+        registered_person,
+        date(2021, 11, 20),
+    )
+    _at_stage(registered, Step.APPLICATION)
+    # Past the cell's vote the certificate no longer matters.
+    voted_person = make_person(world.cell_1, "Đỗ Văn Ân", status=Status.CANDIDATE)
+    voted = case_open(
+        acting_user=None, person=voted_person, source=Source.OTHER, on=date(2021, 11, 1)
+    )
+    pass_class(
+        make_class(
+            world.an_my, ClassKind.AWARENESS, date(2021, 11, 8), date(2021, 11, 12), "Khóa II"
+        ),
+        voted_person,
+        date(2021, 11, 13),
+    )
+    _at_stage(voted, Step.CELL_RESOLUTION)
+
+    alerts = [a for a in alerts_for(world.bithu, TODAY) if "Giấy chứng nhận" in a.what]
+    assert [(a.person_name, a.due) for a in alerts] == [
+        ("Trần Thị Ánh", date(2026, 11, 20)),
+        ("Lê Văn An", date(2026, 12, 10)),
+    ]
+    assert "có giá trị 60 tháng kể từ ngày cấp" in alerts[0].what
+    assert [a.band(TODAY) for a in alerts] == ["overdue", "later"]
+    assert urgent_count(world.bithu, TODAY) == 1
+    assert alerts_for(world.ngoai, TODAY) == []
