@@ -2,7 +2,8 @@
 
 Before July 2025: Tỉnh ủy Quảng Nam with Thành ủy Tam Kỳ, Huyện ủy Nam Giang and Đảng ủy Khối
 các cơ quan tỉnh (seed 002); Tỉnh ủy Bắc Ninh › Thành ủy Bắc Ninh › Đảng ủy phường Kinh Bắc
-with its 11 cells: 6 residential, 3 school, 1 health, 1 police (seed 000). Then the 34
+with its 11 cells: 6 residential, 3 school, 1 health, 1 police (seed 000); Huyện ủy Bình
+Liêu with the villages of seed 001 (`demo_binh_lieu`). Then the 34
 provinces and 3,321 communes of July 2025, and the reorganisation that folds the old units
 into them, so every page can be looked at "as of" a date before and after.
 
@@ -31,6 +32,7 @@ from dangvien.orgs.services import (
     units_merge,
 )
 from dangvien.training.demo import load_demo_training
+from dangvien.web.demo_binh_lieu import load_demo_binh_lieu
 from dangvien.web.demo_people import load_demo_people
 
 # Published in the README: the demo is for looking around, never for real data.
@@ -234,5 +236,6 @@ def load_demo() -> bool:
         _create_users()
         load_demo_people()
         load_demo_training()
+        load_demo_binh_lieu()
         load_demo_cases()
     return True
