@@ -64,6 +64,9 @@ class Table:
     decimals: int = 1
     # Sentences printed under the table: what was counted, merged units included, etc.
     notes: list[str] = field(default_factory=list)
+    # The report's headline figures, by key (achievement: admitted, target, percent,
+    # difference), which the JSON puts at its top level next to `unit` and `period`.
+    summary: dict[str, Value] = field(default_factory=dict)
 
 
 # --- rows of the reports that pages draw as charts ------------------------------------
@@ -86,6 +89,8 @@ class AchievementRow:
     admitted: int
     target: int | None
     target_min: int | None = None
+    # The last day counted (the period's end, or the as-of day if it comes first).
+    until: date | None = None
 
     @property
     def percent(self) -> Decimal | None:
@@ -117,6 +122,16 @@ class Achievement:
     # mỗi năm vượt 17%"): mean of (admitted/target − 1) × 100 over years with a target.
     average_over_percent: Decimal | None
     notes: list[str] = field(default_factory=list)
+    # Guideline 21-NQ/TW: admissions of the year as a share of the members at its start.
+    members_at_year_start: int | None = None
+    year_admitted: int | None = None
+    guideline_percent: tuple[Decimal, Decimal] | None = None
+
+    @property
+    def year_share_percent(self) -> Decimal | None:
+        if not self.members_at_year_start or self.year_admitted is None:
+            return None
+        return Decimal(self.year_admitted) * 100 / Decimal(self.members_at_year_start)
 
 
 @dataclass(frozen=True)
@@ -141,3 +156,161 @@ class Breakdown:
     title: str
     total: int
     rows: list[ShareRow]
+
+
+# --- rows of the other reports ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Membership totals at the start and the end (or as-of day) of a period, and what moved
+    in between (see `selectors.movement` for what each figure counts)."""
+
+    scope: ReportScope
+    official_start: int
+    probationary_start: int
+    official_end: int
+    probationary_end: int
+    admitted: int
+    recognised: int
+    removed: int
+    left: int
+    expelled: int
+    deceased: int
+    transferred_in: int
+    transferred_out: int
+    residence_registered: int  # registrations open on the last day counted
+    residence_new: int  # registrations started in the period
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def members_start(self) -> int:
+        return self.official_start + self.probationary_start
+
+    @property
+    def members_end(self) -> int:
+        return self.official_end + self.probationary_end
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """Holders of one community post on the last day counted, and how many are members,
+    against the structural target for that post (if any)."""
+
+    code: str
+    name: str
+    holders: int
+    members: int
+    target_percent: Decimal | None = None
+    strict: bool = False  # the target says "trên" (more than)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Decimal(self.members) * 100 / Decimal(self.holders) if self.holders else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target_percent is None or self.percent is None:
+            return None
+        if self.strict:
+            return self.percent > self.target_percent
+        return self.percent >= self.target_percent
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """Residential areas of the subtree on the last day counted."""
+
+    areas: int
+    with_member: int
+    with_candidate: int
+    with_cell: int
+    target_member_percent: Decimal | None = None
+    target_cell_percent: Decimal | None = None
+    # Names of some areas with no member, for the notes (at most a few).
+    without_member_names: tuple[str, ...] = ()
+
+    @property
+    def without_member(self) -> int:
+        return self.areas - self.with_member
+
+    @property
+    def without_candidate(self) -> int:
+        return self.areas - self.with_candidate
+
+    @property
+    def without_cell(self) -> int:
+        return self.areas - self.with_cell
+
+
+@dataclass(frozen=True)
+class Structure:
+    scope: ReportScope
+    positions: list[PositionRow]
+    areas: AreaCoverage
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    label: str
+    open_cases: int
+    median_days: Decimal | None  # days since the case entered the stage, on the as-of day
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ConversionRow:
+    """Cases of the subtree that reached `from_step` in the period, and how many of those
+    reached `to_step` (by the as-of day)."""
+
+    from_step: str
+    to_step: str
+    label: str
+    reached_from: int
+    reached_to: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.reached_from:
+            return None
+        return Decimal(self.reached_to) * 100 / Decimal(self.reached_from)
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    kind: str
+    label: str
+    classes: int
+    enrolled: int
+    passed: int
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    scope: ReportScope
+    stages: list[StageRow]
+    conversions: list[ConversionRow]
+    overdue: int
+    training: list[TrainingRow]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def open_cases(self) -> int:
+        return sum(s.open_cases for s in self.stages)
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int | None  # None for a unit without a target
+    row: AchievementRow
+    grade: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    scope: ReportScope
+    rows: list[RankingRow]
+    grade_source: str
+    notes: list[str] = field(default_factory=list)

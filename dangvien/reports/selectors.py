@@ -1,0 +1,903 @@
+"""Report selectors: every figure of the reports, computed from the raw records.
+
+What is counted (decided for issue 5; the notes of each report repeat what matters):
+
+- **Admitted in a period** = people whose `Person.decision_date` (the date written in the
+  admission decision, from which party age counts) falls in [period start, the last day
+  counted], where the last day counted is the period's end or the as-of day if it comes
+  first. They count for the subtree of `Person.admission_unit` (the cell that admitted
+  them), never of `Person.unit`, which follows later transfers.
+- **Subtree** = units whose *current* materialised path starts with the unit's path. A unit
+  that was merged (or split) ends but keeps its rows and is placed under its successor, so a
+  successor's subtree holds its predecessors' history; the notes list the ended units
+  included. A report for a unit that has itself ended is taken in the tree of its last day
+  (`UnitVersion`), and stops on that day.
+- **Targets**: a unit's target for a period is its own `Target` plus those of the units
+  merged into it (and into those, in turn) for the same period, so a merged province's plan
+  still adds up in its successor.
+- **Member status on a day** = the latest uncorrected `StatusEvent` on or before that day
+  (an event that a later event corrects does not count); for a member brought in from a
+  register with no event that early, the dates of the record (decision, official) decide.
+  Members are counted where they are registered today (`Person.unit`).
+
+Query budget: every selector runs a fixed number of queries whatever the size of the
+subtree or the number of children (GROUP BY, conditional aggregation, path prefixes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dangvien.admission.models import Case, CaseEvent, Source, Step
+from dangvien.lib.periods import Period, PeriodKind
+from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
+from dangvien.people.models import (
+    MassOrgMembership,
+    Person,
+    PositionHolding,
+    ResidenceRegistration,
+    Sex,
+    Status,
+    StatusEvent,
+    Transfer,
+)
+from dangvien.reports import rules
+from dangvien.reports.types import (
+    Achievement,
+    AchievementRow,
+    AreaCoverage,
+    Breakdown,
+    ConversionRow,
+    MonthPoint,
+    Movement,
+    Pipeline,
+    PositionRow,
+    Ranking,
+    RankingRow,
+    ReportScope,
+    ShareRow,
+    StageRow,
+    Structure,
+    TrainingRow,
+)
+from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
+from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
+from dangvien.training.models import ClassKind, Result, TrainingClass
+
+MEMBER = (Status.PROBATIONARY.value, Status.OFFICIAL.value)
+NOTED_UNITS = 10  # ended units named in the notes; the rest are counted
+
+# --- scope ------------------------------------------------------------------------------
+
+
+def report_scope(unit: Unit, period: Period, as_of: date | None = None) -> ReportScope:
+    """The scope of a report: the as-of day is today by default, never after the period's
+    end, and for a unit that has ended, never after its last day."""
+    day = min(as_of or timezone.localdate(), period.end)
+    if unit.valid_to is not None:
+        day = min(day, unit.valid_to - timedelta(days=1))
+    return ReportScope(unit.pk, unit.code, unit.name, period, day)
+
+
+@dataclass(frozen=True)
+class _Ended:
+    pk: int
+    name: str
+    path: str
+    valid_to: date
+    successor_id: int | None
+
+
+@dataclass(frozen=True)
+class _Subtree:
+    unit: Unit
+    # Current paths whose subtrees are counted (one, unless the unit itself has ended).
+    prefixes: tuple[str, ...]
+    # Ended units under the unit's current path, top first.
+    ended: tuple[_Ended, ...]
+
+    def q(self, path_field: str) -> Q:
+        """`path_field` (e.g. "admission_unit__path") inside the subtree."""
+        query = Q()
+        for prefix in self.prefixes:
+            query |= Q(**{f"{path_field}__startswith": prefix})
+        return query
+
+    def chain(self, unit_id: int) -> set[int]:
+        """The unit and every ended unit merged into it, directly or through another."""
+        found = {unit_id}
+        grown = True
+        while grown:
+            more = {e.pk for e in self.ended if e.successor_id in found and e.pk not in found}
+            found |= more
+            grown = bool(more)
+        return found
+
+
+def _subtree(unit: Unit) -> _Subtree:
+    ended = tuple(
+        _Ended(pk, name, path, valid_to, successor_id)
+        for pk, name, path, valid_to, successor_id in Unit.objects.filter(
+            path__startswith=unit.path, valid_to__isnull=False
+        )
+        .order_by("path")
+        .values_list("pk", "name", "path", "valid_to", "successor_id")
+        if valid_to is not None
+    )
+    prefixes: tuple[str, ...] = (unit.path,)
+    if unit.valid_to is not None:
+        prefixes = _historical_prefixes(unit, unit.valid_to - timedelta(days=1))
+    return _Subtree(unit, prefixes, ended)
+
+
+def _historical_prefixes(unit: Unit, day: date) -> tuple[str, ...]:
+    """For an ended unit: the current paths of the units that were in its subtree on its
+    last day (two queries), reduced to those not under another one."""
+    alive = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    own = UnitVersion.objects.filter(alive, unit=unit).values_list("path", flat=True).first()
+    paths = {unit.path}
+    if own:
+        paths |= set(
+            UnitVersion.objects.filter(alive, path__startswith=own).values_list(
+                "unit__path", flat=True
+            )
+        )
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def _merged_notes(sub: _Subtree, period: Period) -> list[str]:
+    """One sentence per ended unit whose figures the report includes (those that still
+    existed in the period), the topmost first; beyond a few, a count."""
+    shown: list[_Ended] = []
+    for ended in sub.ended:
+        if ended.valid_to <= period.start or ended.pk == sub.unit.pk:
+            continue
+        if any(ended.path.startswith(s.path) for s in shown):
+            continue
+        shown.append(ended)
+    notes = []
+    for ended in shown[:NOTED_UNITS]:
+        values = {"unit": ended.name, "on": f"{ended.valid_to:%d/%m/%Y}"}
+        if ended.successor_id is not None:
+            notes.append(_("Bao gồm số liệu của %(unit)s (đã hợp nhất từ %(on)s).") % values)
+        else:
+            notes.append(_("Bao gồm số liệu của %(unit)s (đã giải thể từ %(on)s).") % values)
+    if len(shown) > NOTED_UNITS:
+        rest = len(shown) - NOTED_UNITS
+        notes.append(
+            ngettext(
+                "Và số liệu của %(n)s đơn vị khác đã chấm dứt hoạt động.",
+                "Và số liệu của %(n)s đơn vị khác đã chấm dứt hoạt động.",
+                rest,
+            )
+            % {"n": rest}
+        )
+    if sub.unit.valid_to is not None:
+        notes.append(
+            _("%(unit)s chấm dứt hoạt động từ %(on)s: số liệu tính đến ngày trước đó.")
+            % {"unit": sub.unit.name, "on": f"{sub.unit.valid_to:%d/%m/%Y}"}
+        )
+    return notes
+
+
+def _status_on(day: date, person: str = "pk", prefix: str = "") -> Coalesce:
+    """The person's status on `day` (see the module docstring), as an SQL expression.
+
+    `person` names the person's id from the outer query, `prefix` the path to the person's
+    fields ("person__" when the outer query is over positions)."""
+    latest = (
+        StatusEvent.objects.filter(person=OuterRef(person), on__lte=day, corrections__isnull=True)
+        .order_by("-on", "-id")
+        .values("status")[:1]
+    )
+    from_dates = SqlCase(
+        When(**{f"{prefix}official_date__lte": day}, then=Value(Status.OFFICIAL.value)),
+        When(**{f"{prefix}decision_date__lte": day}, then=Value(Status.PROBATIONARY.value)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return Coalesce(Subquery(latest, output_field=CharField()), from_dates)
+
+
+# --- achievement ------------------------------------------------------------------------
+
+
+def _admitted(sub: _Subtree) -> Any:
+    return Person.objects.filter(sub.q("admission_unit__path"), decision_date__isnull=False)
+
+
+def _between(start: date, until: date) -> Q:
+    return Q(decision_date__gte=start, decision_date__lte=until)
+
+
+def _count_admitted(sub: _Subtree, spans: list[tuple[date, date]]) -> list[int]:
+    """Admissions in each (start, until) span, in one query."""
+    if not spans:
+        return []
+    lowest = min(s for s, _u in spans)
+    highest = max(u for _s, u in spans)
+    aggregates = {f"n{i}": Count("pk", filter=_between(s, u)) for i, (s, u) in enumerate(spans)}
+    result = _admitted(sub).filter(_between(lowest, highest)).aggregate(**aggregates)
+    return [int(result[f"n{i}"] or 0) for i in range(len(spans))]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    admissions: int
+    admissions_min: int | None
+
+
+def _targets(chains: dict[int, set[int]], codes: list[str]) -> dict[tuple[int, str], _Plan]:
+    """Targets for each (unit, period code), summed over the unit's chain; one query."""
+    ids = set().union(*chains.values()) if chains else set()
+    rows = Target.objects.filter(unit_id__in=ids, period__in=codes).values_list(
+        "unit_id", "period", "admissions", "admissions_min"
+    )
+    by_unit: dict[tuple[int, str], tuple[int, int | None]] = {(u, p): (a, m) for u, p, a, m in rows}
+    found: dict[tuple[int, str], _Plan] = {}
+    for unit_id, chain in chains.items():
+        for code in codes:
+            parts = [by_unit[(c, code)] for c in chain if (c, code) in by_unit]
+            if not parts:
+                continue
+            total = sum(a for a, _m in parts)
+            low = (
+                sum(a if m is None else m for a, m in parts)
+                if any(m is not None for _a, m in parts)
+                else None
+            )
+            found[(unit_id, code)] = _Plan(total, low)
+    return found
+
+
+def _listed_periods(period: Period, until: date) -> tuple[list[Period], Period, Period]:
+    """The periods an achievement report lists for the unit, the term and the current year."""
+    term = period if period.kind == PeriodKind.TERM else Period.term_of(period.start)
+    year = Period(PeriodKind.YEAR, until.year if period.kind == PeriodKind.TERM else period.year)
+    if period.kind == PeriodKind.TERM:
+        listed = [y for y in term.children() if y.start <= until]
+    else:
+        halves = [h for h in year.children() if h.start <= until]
+        quarters = [q for h in year.children() for q in h.children() if q.start <= until]
+        listed = [year, *halves, *quarters]
+    listed.append(term)
+    return list(dict.fromkeys([period, *listed])), term, year
+
+
+def _plan_admissions(plan: _Plan | None) -> int | None:
+    return plan.admissions if plan else None
+
+
+def _row(
+    unit: Unit | dict[str, Any], period: Period, admitted: int, target: _Plan | None, until: date
+) -> AchievementRow:
+    pk, code, name = (
+        (unit.pk, unit.code, unit.name)
+        if isinstance(unit, Unit)
+        else (unit["pk"], unit["code"], unit["name"])
+    )
+    return AchievementRow(
+        unit_id=pk,
+        unit_code=code,
+        unit_name=name,
+        period=period,
+        admitted=admitted,
+        target=target.admissions if target else None,
+        target_min=target.admissions_min if target else None,
+        until=until,
+    )
+
+
+def _best_first(rows: list[AchievementRow]) -> list[AchievementRow]:
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.percent is None,
+            -(r.percent or 0),
+            -r.admitted,
+            r.unit_name,
+        ),
+    )
+
+
+def _children(unit: Unit) -> list[dict[str, Any]]:
+    if unit.valid_to is not None:
+        return []
+    rows = (
+        Unit.objects.filter(parent=unit, valid_to__isnull=True)
+        .order_by("sort_key")
+        .values_list("pk", "code", "name", "path")
+    )
+    return [{"pk": pk, "code": code, "name": name, "path": path} for pk, code, name, path in rows]
+
+
+def _children_rows(
+    sub: _Subtree, children: list[dict[str, Any]], period: Period, until: date
+) -> list[AchievementRow]:
+    """Each active child's admissions (one GROUP BY on the path prefix) and targets."""
+    if not children:
+        return []
+    width = len(sub.unit.path) + PATH_STEP
+    counts = dict(
+        _admitted(sub)
+        .filter(_between(period.start, until))
+        .annotate(prefix=Substr("admission_unit__path", 1, width))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    chains = {c["pk"]: sub.chain(c["pk"]) for c in children}
+    targets = _targets(chains, [period.code])
+    rows = [
+        _row(c, period, counts.get(c["path"], 0), targets.get((c["pk"], period.code)), until)
+        for c in children
+    ]
+    return _best_first(rows)
+
+
+def _members_on(sub: _Subtree, day: date) -> int:
+    return (
+        Person.objects.filter(sub.q("unit__path"), decision_date__lte=day)
+        .annotate(status_then=_status_on(day))
+        .filter(status_then__in=MEMBER)
+        .count()
+    )
+
+
+def _guideline(day: date) -> tuple[Decimal, Decimal] | None:
+    try:
+        low, high = rule_in_force("reports.yearly_admission_share", day).value
+    except RuleMissingError:
+        return None
+    return Decimal(str(low)), Decimal(str(high))
+
+
+def achievement(*, unit: Unit, period: Period, as_of: date | None = None) -> Achievement:
+    """Admissions against targets: the unit in the asked period, in the periods listed with
+    it (its year, halves and quarters up to the as-of day, the term to date) and each active
+    child in the asked period, best first; the term's average yearly over-achievement
+    (mean over the term's finished years that have a target of (admitted/target − 1) × 100);
+    and the admissions of the year as a share of the members at its start (21-NQ/TW)."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    day = scope.as_of
+    listed, term, year = _listed_periods(period, day)
+    finished = [y for y in term.children() if y.end <= day]
+    counted = list(dict.fromkeys([*listed, *finished, year]))
+    spans = [(p.start, min(p.end, day)) for p in counted]
+    numbers = dict(zip(counted, _count_admitted(sub, spans), strict=True))
+    children = _children(unit)
+    chains = {unit.pk: sub.chain(unit.pk)}
+    targets = _targets(chains, [p.code for p in counted])
+
+    def row_for(p: Period) -> AchievementRow:
+        return _row(unit, p, numbers[p], targets.get((unit.pk, p.code)), min(p.end, day))
+
+    year_start = year.start - timedelta(days=1)
+    members = _members_on(sub, year_start) if year.start <= day else None
+    return Achievement(
+        scope=scope,
+        row=row_for(period),
+        periods=[row_for(p) for p in listed if p != period],
+        children=_children_rows(sub, children, period, day),
+        average_over_percent=rules.average_over_percent(
+            [(numbers[y], _plan_admissions(targets.get((unit.pk, y.code)))) for y in finished]
+        ),
+        notes=_merged_notes(sub, period),
+        members_at_year_start=members,
+        year_admitted=numbers[year] if members is not None else None,
+        guideline_percent=_guideline(day),
+    )
+
+
+def admissions_by_month(
+    *, unit: Unit, period: Period, as_of: date | None = None
+) -> list[MonthPoint]:
+    """Admissions per month of the period up to the as-of day, cumulated, with the target
+    spread evenly over the period's months as the chart's target line (two queries plus the
+    subtree)."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    months: list[date] = []
+    cursor = period.start
+    while cursor <= scope.until:
+        months.append(cursor)
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    all_months = []
+    cursor = period.start
+    while cursor <= period.end:
+        all_months.append(cursor)
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    dates = (
+        _admitted(sub)
+        .filter(_between(period.start, scope.until))
+        .values_list("decision_date", flat=True)
+    )
+    per_month = Counter(date(d.year, d.month, 1) for d in dates)
+    target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
+    points = []
+    total = 0
+    for index, month in enumerate(months, 1):
+        total += per_month[month]
+        line = Decimal(target.admissions) * index / len(all_months) if target is not None else None
+        points.append(MonthPoint(month, per_month[month], total, line))
+    return points
+
+
+# --- quality of new members -------------------------------------------------------------
+
+
+def _shares(key: str, title: str, counts: Counter[str], order: list[str]) -> Breakdown:
+    total = sum(counts.values())
+    labels = [o for o in order if counts[o] or o in order[:2]] + sorted(
+        k for k in counts if k not in order
+    )
+    rows = [
+        ShareRow(
+            label,
+            counts[label],
+            Decimal(counts[label]) * 100 / Decimal(total) if total else None,
+        )
+        for label in dict.fromkeys(labels)
+    ]
+    return Breakdown(key, title, total, rows)
+
+
+def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Breakdown]:
+    """Who the new members of the period are (admitted as defined above): sex; age at the
+    decision date, 18–30 against the rest and in finer bands; ethnic minority (any group but
+    Kinh, code "01"); religion (none, or code "00", against any other); Youth-Union member
+    (an open membership of category "DTN" on the decision date); general and professional
+    education (seed 002: "cao đẳng, đại học" = college and above); political theory;
+    occupation; and the source of the admission case ("không qua hồ sơ" when the member came
+    from a register). One query reads the new members; shares are exact (formatters round).
+    """
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    youth = MassOrgMembership.objects.filter(
+        person=OuterRef("pk"),
+        organisation__kind="mass_organisation",
+        organisation__code="DTN",
+    ).filter(
+        Q(start__isnull=True) | Q(start__lte=OuterRef("decision_date")),
+        Q(end__isnull=True) | Q(end__gte=OuterRef("decision_date")),
+    )
+    source = Case.objects.filter(person=OuterRef("pk")).order_by("-id").values("source")[:1]
+    rows = (
+        _admitted(sub)
+        .filter(_between(period.start, scope.until))
+        .annotate(youth=Exists(youth), case_source=Subquery(source))
+        .values_list(
+            "sex",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "decision_date",
+            "ethnicity__code",
+            "religion__code",
+            "general_education__rank",
+            "professional__rank",
+            "political_theory__name",
+            "occupation__name",
+            "youth",
+            "case_source",
+        )
+    )
+    counters: dict[str, Counter[str]] = defaultdict(Counter)
+    sexes = dict(Sex.choices)
+    sources = dict(Source.choices)
+    yes, no = _("Có"), _("Không")
+    unknown = _(rules.UNKNOWN)
+    for (
+        sex, year, month, day, decided, ethnicity, religion, general, professional,
+        theory, occupation, in_youth, case_source,
+    ) in rows:  # fmt: skip
+        age = rules.age_on(year, month, day, decided)
+        counters["sex"][str(sexes.get(sex, sex))] += 1
+        counters["age_group"][_("Từ 18 đến 30 tuổi") if rules.is_young(age) else _("Khác")] += 1
+        counters["age_band"][_(rules.age_band(age))] += 1
+        counters["ethnic_minority"][yes if ethnicity and ethnicity != "01" else no] += 1
+        counters["religion"][yes if religion and religion != "00" else no] += 1
+        counters["youth_union"][yes if in_youth else no] += 1
+        counters["general_education"][_(rules.group_by_rank(general, rules.GENERAL_GROUPS))] += 1
+        counters["education_professional"][
+            _(rules.group_by_rank(professional, rules.PROFESSIONAL_GROUPS))
+        ] += 1
+        counters["political_theory"][theory or _("Chưa qua đào tạo")] += 1
+        counters["occupation"][occupation or unknown] += 1
+        counters["source"][
+            str(sources.get(case_source, case_source)) if case_source else _("Không qua hồ sơ")
+        ] += 1
+    yes_no = [yes, no]
+    return [
+        _shares("sex", _("Giới tính"), counters["sex"], [str(sexes["F"]), str(sexes["M"])]),
+        _shares(
+            "age_group",
+            _("Độ tuổi (đảng viên trẻ)"),
+            counters["age_group"],
+            [_("Từ 18 đến 30 tuổi"), _("Khác")],
+        ),
+        _shares(
+            "age_band",
+            _("Độ tuổi (khi có quyết định kết nạp)"),
+            counters["age_band"],
+            [_(label) for _low, _high, label in rules.AGE_BANDS[1:]],
+        ),
+        _shares("ethnic_minority", _("Dân tộc thiểu số"), counters["ethnic_minority"], yes_no),
+        _shares("religion", _("Có tôn giáo"), counters["religion"], yes_no),
+        _shares("youth_union", _("Đoàn viên thanh niên"), counters["youth_union"], yes_no),
+        _shares(
+            "general_education",
+            _("Giáo dục phổ thông"),
+            counters["general_education"],
+            [_(label) for _rank, label in rules.GENERAL_GROUPS],
+        ),
+        _shares(
+            "education_professional",
+            _("Chuyên môn, nghiệp vụ"),
+            counters["education_professional"],
+            [_(label) for _rank, label in rules.PROFESSIONAL_GROUPS],
+        ),
+        _shares("political_theory", _("Lý luận chính trị"), counters["political_theory"], []),
+        _shares("occupation", _("Nghề nghiệp"), counters["occupation"], []),
+        _shares("source", _("Nguồn kết nạp"), counters["source"], []),
+    ]
+
+
+# --- membership and movement ------------------------------------------------------------
+
+
+def movement(*, unit: Unit, period: Period, as_of: date | None = None) -> Movement:
+    """Members at the start (the day before the period) and at the last day counted, by
+    status on those days; what moved in the period: admitted (decision date, as in
+    achievement), recognised, removed, left, expelled, deceased (uncorrected status events
+    of the period recorded in the subtree), transferred in and out (transfers received into
+    the subtree from outside it, and sent from it to outside it, including outside the
+    system); residence registrations open on the last day and started in the period."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    start, until = period.start, scope.until
+    before = start - timedelta(days=1)
+    totals = (
+        Person.objects.filter(sub.q("unit__path"), decision_date__lte=until)
+        .annotate(s0=_status_on(before), s1=_status_on(until))
+        .aggregate(
+            official_start=Count("pk", filter=Q(s0=Status.OFFICIAL)),
+            probationary_start=Count("pk", filter=Q(s0=Status.PROBATIONARY)),
+            official_end=Count("pk", filter=Q(s1=Status.OFFICIAL)),
+            probationary_end=Count("pk", filter=Q(s1=Status.PROBATIONARY)),
+        )
+    )
+    (admitted,) = _count_admitted(sub, [(start, until)])
+    events = dict(
+        StatusEvent.objects.filter(
+            sub.q("unit__path"), on__gte=start, on__lte=until, corrections__isnull=True
+        )
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    inside_from, inside_to = sub.q("from_unit__path"), sub.q("to_unit__path")
+    transfers = Transfer.objects.filter(inside_from | inside_to).aggregate(
+        moved_in=Count(
+            "pk",
+            filter=Q(inside_to, received_on__gte=start, received_on__lte=until) & ~inside_from,
+        ),
+        moved_out=Count(
+            "pk",
+            filter=Q(inside_from, sent_on__gte=start, sent_on__lte=until)
+            & (Q(to_unit__isnull=True) | ~inside_to),
+        ),
+    )
+    residences = ResidenceRegistration.objects.filter(sub.q("unit__path")).aggregate(
+        open=Count("pk", filter=Q(start__lte=until) & (Q(end__isnull=True) | Q(end__gt=until))),
+        new=Count("pk", filter=Q(start__gte=start, start__lte=until)),
+    )
+    notes = [
+        _(
+            "Đảng viên đầu kỳ và cuối kỳ tính theo tình trạng tại ngày %(start)s và %(end)s, "
+            "ở chi bộ đang sinh hoạt hiện nay; kết nạp tính theo ngày ghi trong quyết định."
+        )
+        % {"start": f"{before:%d/%m/%Y}", "end": f"{until:%d/%m/%Y}"},
+        *_merged_notes(sub, period),
+    ]
+    return Movement(
+        scope=scope,
+        official_start=totals["official_start"],
+        probationary_start=totals["probationary_start"],
+        official_end=totals["official_end"],
+        probationary_end=totals["probationary_end"],
+        admitted=admitted,
+        recognised=events.get(Status.OFFICIAL, 0),
+        removed=events.get(Status.REMOVED, 0),
+        left=events.get(Status.LEFT, 0),
+        expelled=events.get(Status.EXPELLED, 0),
+        deceased=events.get(Status.DECEASED, 0),
+        transferred_in=transfers["moved_in"],
+        transferred_out=transfers["moved_out"],
+        residence_registered=residences["open"],
+        residence_new=residences["new"],
+        notes=notes,
+    )
+
+
+# --- structure --------------------------------------------------------------------------
+
+
+def _structural_targets(unit: Unit, day: date) -> list[StructuralTarget]:
+    """The unit's structural targets in force on `day`; of several periods covering it,
+    the narrowest (latest start) wins for each measure and position."""
+    found: dict[tuple[str, int | None], StructuralTarget] = {}
+    for target in StructuralTarget.objects.filter(unit=unit, start__lte=day, end__gte=day).order_by(
+        "start"
+    ):
+        found[(target.measure, target.position_id)] = target
+    return list(found.values())
+
+
+def structure(*, unit: Unit, period: Period, as_of: date | None = None) -> Structure:
+    """Community posts (categories of kind "position") held in the subtree on the last day
+    counted, and how many of their holders were members that day (seed 003: 14/14 heads of
+    residential groups), against the unit's structural targets; residential areas of the
+    subtree with no member, no candidate and no cell."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    day = scope.until
+    open_on = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+    holdings = (
+        PositionHolding.objects.filter(sub.q("unit__path"), open_on, position__kind="position")
+        .annotate(status_then=_status_on(day, person="person_id", prefix="person__"))
+        .values("position_id", "position__code", "position__name", "position__rank")
+        .annotate(
+            holders=Count("person", distinct=True),
+            members=Count("person", distinct=True, filter=Q(status_then__in=MEMBER)),
+        )
+        .order_by("position__rank", "position__code")
+    )
+    targets = _structural_targets(unit, day)
+    by_position = {
+        t.position_id: t
+        for t in targets
+        if t.measure == StructuralMeasure.POSITION_MEMBERS and t.position_id
+    }
+    positions = [
+        PositionRow(
+            code=h["position__code"],
+            name=h["position__name"],
+            holders=h["holders"],
+            members=h["members"],
+            target_percent=(t.percent if (t := by_position.get(h["position_id"])) else None),
+            strict=bool(t and t.strict),
+        )
+        for h in holdings
+    ]
+    alive = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    residents = Person.objects.filter(area=OuterRef("pk")).annotate(status_then=_status_on(day))
+    areas = (
+        ResidentialArea.objects.filter(sub.q("unit__path"), alive)
+        .annotate(
+            has_member=Exists(residents.filter(status_then__in=MEMBER)),
+            has_candidate=Exists(residents.filter(status_then=Status.CANDIDATE)),
+        )
+        .order_by("sort_key")
+    )
+    totals = areas.aggregate(
+        areas=Count("pk"),
+        with_member=Count("pk", filter=Q(has_member=True)),
+        with_candidate=Count("pk", filter=Q(has_candidate=True)),
+        with_cell=Count("pk", filter=Q(cell__isnull=False)),
+    )
+    without = tuple(areas.filter(has_member=False).values_list("name", flat=True)[:NOTED_UNITS])
+    area_target = {t.measure: t.percent for t in targets if t.position_id is None}
+    coverage = AreaCoverage(
+        areas=totals["areas"],
+        with_member=totals["with_member"],
+        with_candidate=totals["with_candidate"],
+        with_cell=totals["with_cell"],
+        target_member_percent=area_target.get(StructuralMeasure.AREAS_WITH_MEMBER),
+        target_cell_percent=area_target.get(StructuralMeasure.AREAS_WITH_CELL),
+        without_member_names=without,
+    )
+    notes = [
+        _("Chức danh và tình trạng đảng viên tính tại ngày %(day)s.") % {"day": f"{day:%d/%m/%Y}"}
+    ]
+    if without:
+        notes.append(
+            _("Khu dân cư chưa có đảng viên: %(names)s%(more)s.")
+            % {
+                "names": ", ".join(without),
+                "more": "…" if coverage.without_member > len(without) else "",
+            }
+        )
+    notes += _merged_notes(sub, period)
+    return Structure(scope=scope, positions=positions, areas=coverage, notes=notes)
+
+
+# --- pipeline ---------------------------------------------------------------------------
+
+ENDS = {Step.WITHDRAWN, Step.NOT_ADMITTED, Step.REMOVED}
+MILESTONES = (
+    Step.LISTED,
+    Step.AWARENESS_CLASS,
+    Step.CELL_RESOLUTION,
+    Step.DECISION,
+    Step.RECOGNITION_DECISION,
+)
+
+
+def pipeline(*, unit: Unit, period: Period, as_of: date | None = None) -> Pipeline:
+    """Cases of the subtree's cells: open cases per stage today, with the median days since
+    each entered its stage and how many are overdue (`Case.due_on` before the as-of day);
+    conversion between milestones (of the cases that reached a milestone in the period, how
+    many reached the next by the as-of day; a failed vote does not count as reaching it);
+    training: classes organised in the subtree that started in the period, people enrolled
+    and people who passed."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    day = scope.until
+    open_cases = Case.objects.filter(sub.q("unit__path"), state=Case.State.OPEN).values_list(
+        "stage", "stage_since", "due_on"
+    )
+    waiting: dict[str, list[int]] = defaultdict(list)
+    overdue: Counter[str] = Counter()
+    for stage, since, due in open_cases:
+        waiting[stage].append(max((day - since).days, 0))
+        if due is not None and due < day:
+            overdue[stage] += 1
+    stages = [
+        StageRow(
+            stage=value,
+            label=str(label),
+            open_cases=len(waiting[value]),
+            median_days=rules.median_days(waiting[value]),
+            overdue=overdue[value],
+        )
+        for value, label in Step.choices
+        if value not in ENDS
+    ]
+    reached = {
+        step.value: Min(
+            "events__on",
+            filter=Q(events__step=step, events__corrections__isnull=True)
+            & ~Q(events__outcome=CaseEvent.Outcome.FAILED),
+        )
+        for step in MILESTONES
+    }
+    firsts = (
+        Case.objects.filter(sub.q("unit__path"))
+        .annotate(**{f"m_{k}": v for k, v in reached.items()})
+        .filter(**{f"m_{MILESTONES[0].value}__lte": day})
+        .values_list(*[f"m_{step.value}" for step in MILESTONES])
+    )
+    from_counts: Counter[int] = Counter()
+    to_counts: Counter[int] = Counter()
+    for dates in firsts:
+        for i in range(len(MILESTONES) - 1):
+            first = dates[i]
+            if first is not None and period.start <= first <= day:
+                from_counts[i] += 1
+                if dates[i + 1] is not None and dates[i + 1] <= day:
+                    to_counts[i] += 1
+    conversions = [
+        ConversionRow(
+            from_step=MILESTONES[i].value,
+            to_step=MILESTONES[i + 1].value,
+            label=f"{MILESTONES[i].label} → {MILESTONES[i + 1].label}",
+            reached_from=from_counts[i],
+            reached_to=to_counts[i],
+        )
+        for i in range(len(MILESTONES) - 1)
+    ]
+    classes = {
+        row["kind"]: row
+        for row in TrainingClass.objects.filter(
+            sub.q("organiser__path"), start__gte=period.start, start__lte=day
+        )
+        .values("kind")
+        .annotate(
+            classes=Count("pk", distinct=True),
+            enrolled=Count("enrolments", distinct=True),
+            passed=Count("enrolments", distinct=True, filter=Q(enrolments__result=Result.PASSED)),
+        )
+    }
+    training = [
+        TrainingRow(
+            kind=kind,
+            label=str(label),
+            classes=classes.get(kind, {}).get("classes", 0),
+            enrolled=classes.get(kind, {}).get("enrolled", 0),
+            passed=classes.get(kind, {}).get("passed", 0),
+        )
+        for kind, label in ClassKind.choices
+    ]
+    notes = [
+        _(
+            "Hồ sơ theo bước là hồ sơ đang xem xét hiện nay; số ngày ở bước và quá hạn tính "
+            "đến ngày %(day)s."
+        )
+        % {"day": f"{day:%d/%m/%Y}"},
+        *_merged_notes(sub, period),
+    ]
+    return Pipeline(
+        scope=scope,
+        stages=stages,
+        conversions=conversions,
+        overdue=sum(overdue.values()),
+        training=training,
+        notes=notes,
+    )
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+def ranking(*, unit: Unit, period: Period, as_of: date | None = None) -> Ranking:
+    """Each active child's achievement in the period, ranked by percent of target (units
+    without a target last, unranked), with the year-end grade from the rulebook's
+    thresholds (`reports.grade_thresholds` in force on the last day counted). A unit without
+    children is graded alone."""
+    scope = report_scope(unit, period, as_of)
+    sub = _subtree(unit)
+    day = scope.until
+    rows = _children_rows(sub, _children(unit), period, day)
+    if not rows:
+        (admitted,) = _count_admitted(sub, [(period.start, day)])
+        target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
+        rows = [_row(unit, period, admitted, target, day)]
+    rule = rule_in_force("reports.grade_thresholds", day)
+    scale = rules.GradeScale.from_rule(rule.value)
+    ranked: list[RankingRow] = []
+    rank = 0
+    previous: Decimal | None = None
+    for position, row in enumerate(rows, 1):
+        percent = row.percent
+        if percent is None:
+            ranked.append(RankingRow(None, row, scale.grade(None)))
+            continue
+        if previous is None or percent != previous:
+            rank = position
+        previous = percent
+        ranked.append(RankingRow(rank, row, scale.grade(percent)))
+    return Ranking(
+        scope=scope,
+        rows=ranked,
+        grade_source=rule.cite(),
+        notes=[_("Xếp loại theo: %(rule)s.") % {"rule": rule.cite()}, *_merged_notes(sub, period)],
+    )
+
+
+__all__ = [
+    "achievement",
+    "admissions_by_month",
+    "movement",
+    "pipeline",
+    "quality",
+    "ranking",
+    "report_scope",
+    "structure",
+]
