@@ -89,9 +89,10 @@ def _area_problems(unit: Unit, area: NewArea, taken: set[str], prefix: str = "")
 
 
 def _taken_names(unit: Unit, exclude: int | None = None) -> set[str]:
-    names = (
-        ResidentialArea.objects.filter(unit=unit).exclude(pk=exclude).values_list("name", flat=True)
-    )
+    areas = ResidentialArea.objects.filter(unit=unit)
+    if exclude is not None:
+        areas = areas.exclude(pk=exclude)
+    names = areas.values_list("name", flat=True)
     return {same_name(n) for n in names}
 
 

@@ -75,6 +75,16 @@ class SumCheck:
         return None if self.parent is None else self.children_sum - self.parent
 
     @property
+    def over(self) -> int:
+        """How many the children's sum exceeds the parent's target by (0 if not)."""
+        return max(self.difference or 0, 0)
+
+    @property
+    def short(self) -> int:
+        """How many the children's sum falls short of the parent's target by (0 if not)."""
+        return max(-(self.difference or 0), 0)
+
+    @property
     def adds_up(self) -> bool:
         """True only when every child has a target and they sum to the parent's exactly."""
         return self.parent is not None and self.missing == 0 and self.difference == 0

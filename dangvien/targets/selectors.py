@@ -91,10 +91,10 @@ def target_breakdown(user: AnyUser, unit: Unit, period: Period) -> TargetBreakdo
     return TargetBreakdown(unit, period, day, own, lines, check)
 
 
-def subtree_targets(user: AnyUser, unit: Unit, period: Period) -> QuerySet[Target]:
+def subtree_targets_unscoped(unit: Unit, period: Period) -> QuerySet[Target]:
     """Targets for `period` of the unit and every unit below it, then or now: below it in
     the tree as it stood on the reference day, or below it today (which includes the units
-    merged into it)."""
+    merged into it). For the operator's commands; pages use `subtree_targets`."""
     day = reference_day(unit, period)
     version = versions_at(day).filter(unit=unit).values_list("path", flat=True).first()
     below = Q(unit__path__startswith=unit.path)
@@ -102,11 +102,16 @@ def subtree_targets(user: AnyUser, unit: Unit, period: Period) -> QuerySet[Targe
         then = versions_at(day).filter(path__startswith=version).values("unit_id")
         below |= Q(unit_id__in=then)
     return (
-        scoped(Target.objects.filter(period=period.code), user, "unit__path")
+        Target.objects.filter(period=period.code)
         .filter(below)
         .select_related("unit", "assigned_by")
         .order_by("unit__path")
     )
+
+
+def subtree_targets(user: AnyUser, unit: Unit, period: Period) -> QuerySet[Target]:
+    """`subtree_targets_unscoped`, limited to the units the user sees."""
+    return scoped(subtree_targets_unscoped(unit, period), user, "unit__path")
 
 
 def structural_targets_of(user: AnyUser, unit: Unit) -> QuerySet[StructuralTarget]:

@@ -95,6 +95,8 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "admission:*:code": "1-KNĐ",
         "admission:*:fmt": "docx",
         "training:*:pk": str(training_class.pk),
+        # Every targets URL with a pk takes a unit.
+        "targets:*:pk": str(world.an_my.pk),
         "people:*:unit": str(world.cell_1.pk),
         "people:*:kind": "members",
         "people_import:*:pk": str(job.pk),
@@ -104,6 +106,9 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "documents:*:code": "1-KNĐ",
         "documents:*:fmt": "docx",
         "lib:*:pk": str(day.pk),
+        "reports:*:pk": str(world.cell_1.pk),
+        # A report is named by the registry, the same for everyone: the unit is what is foreign.
+        "reports:*:name": "achievement",
         "orgs:*:pk": str(world.cell_1.pk),
         "accounts:grant_revoke:pk": str(grant.pk),
         # Django's own admin: reached only by staff; any value shows the redirect to its login.
