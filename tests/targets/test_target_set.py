@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from dangvien.accounts.models import AuditEvent
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.periods import Period
+from dangvien.orgs.models import Unit
+from dangvien.orgs.services import Decision, unit_dissolve
 from dangvien.targets.services import target_set
 from tests.conftest import World
 from tests.targets.factories import make_target
@@ -42,3 +44,16 @@ def test_a_minimum_above_the_target_is_refused(world: World) -> None:
     with pytest.raises(ServiceError) as refused:
         make_target(world.cell_1, "2026", 3, admissions_min=5)
     assert "admissions_min" in refused.value.by_field()
+
+
+def _dissolve(unit: Unit, on: date) -> Unit:
+    return unit_dissolve(acting_user=None, unit=unit, decision=Decision(effective=on, number="1"))
+
+
+def test_an_ended_unit_keeps_targets_for_periods_it_existed_in(world: World) -> None:
+    ended = _dissolve(world.cell_2, date(2024, 7, 1))
+    target = make_target(ended, "2023", 4)
+    assert (target.unit, target.admissions) == (ended, 4)
+    with pytest.raises(ServiceError) as refused:
+        make_target(ended, "2025", 4)
+    assert "không hoạt động trong kỳ" in str(refused.value)
