@@ -18,7 +18,8 @@ What is counted (decided for issue 5; the notes of each report repeat what matte
 - **Member status on a day** = the latest uncorrected `StatusEvent` on or before that day
   (an event that a later event corrects does not count); for a member brought in from a
   register with no event that early, the dates of the record (decision, official) decide.
-  Members are counted where they are registered today (`Person.unit`).
+  Members count in the cell they were registered in that day: their cell today, or the
+  one a transfer received after that day took them from.
 
 Query budget: every selector runs a fixed number of queries whatever the size of the
 subtree or the number of children (GROUP BY, conditional aggregation, path prefixes).
@@ -37,6 +38,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Min,
     OuterRef,
     Q,
@@ -360,13 +362,42 @@ def _children_rows(
     return _best_first(rows)
 
 
-def _members_on(sub: _Subtree, day: date) -> int:
-    return (
-        Person.objects.filter(sub.q("unit__path"), decision_date__lte=day)
-        .annotate(status_then=_status_on(day))
-        .filter(status_then__in=MEMBER)
-        .count()
+def _path_on(day: date) -> Coalesce:
+    """The path of the person's cell on `day`: the cell a later received transfer took them
+    from, or their cell today."""
+    moved_later = (
+        Transfer.objects.filter(
+            person=OuterRef("pk"), state=Transfer.State.RECEIVED, received_on__gt=day
+        )
+        .order_by("received_on", "id")
+        .values("from_unit__path")[:1]
     )
+    return Coalesce(Subquery(moved_later, output_field=CharField()), F("unit__path"))
+
+
+def _members_on(sub: _Subtree, days: list[date]) -> list[Counter[str]]:
+    """Members of the subtree on each day by status (official, probationary), in one query:
+    status on the day (see the module docstring) and the cell they were registered in that
+    day (their cell today, or the one a later transfer took them from)."""
+    touched = Transfer.objects.filter(person=OuterRef("pk")).filter(
+        sub.q("from_unit__path") | sub.q("to_unit__path")
+    )
+    people = Person.objects.filter(decision_date__lte=max(days)).filter(
+        sub.q("unit__path") | Exists(touched)
+    )
+    annotations: dict[str, Any] = {}
+    aggregates: dict[str, Any] = {}
+    for i, day in enumerate(days):
+        annotations[f"s{i}"] = _status_on(day)
+        annotations[f"p{i}"] = _path_on(day)
+        inside = sub.q(f"p{i}")
+        for status in MEMBER:
+            aggregates[f"n{i}_{status}"] = Count("pk", filter=inside & Q(**{f"s{i}": status}))
+    result = people.annotate(**annotations).aggregate(**aggregates)
+    return [
+        Counter({status: int(result[f"n{i}_{status}"] or 0) for status in MEMBER})
+        for i in range(len(days))
+    ]
 
 
 def _guideline(day: date) -> tuple[Decimal, Decimal] | None:
@@ -399,7 +430,7 @@ def achievement(*, unit: Unit, period: Period, as_of: date | None = None) -> Ach
         return _row(unit, p, numbers[p], targets.get((unit.pk, p.code)), min(p.end, day))
 
     year_start = year.start - timedelta(days=1)
-    members = _members_on(sub, year_start) if year.start <= day else None
+    members = sum(_members_on(sub, [year_start])[0].values()) if year.start <= day else None
     return Achievement(
         scope=scope,
         row=row_for(period),
@@ -583,16 +614,7 @@ def movement(*, unit: Unit, period: Period, as_of: date | None = None) -> Moveme
     sub = _subtree(unit)
     start, until = period.start, scope.until
     before = start - timedelta(days=1)
-    totals = (
-        Person.objects.filter(sub.q("unit__path"), decision_date__lte=until)
-        .annotate(s0=_status_on(before), s1=_status_on(until))
-        .aggregate(
-            official_start=Count("pk", filter=Q(s0=Status.OFFICIAL)),
-            probationary_start=Count("pk", filter=Q(s0=Status.PROBATIONARY)),
-            official_end=Count("pk", filter=Q(s1=Status.OFFICIAL)),
-            probationary_end=Count("pk", filter=Q(s1=Status.PROBATIONARY)),
-        )
-    )
+    at_start, at_end = _members_on(sub, [before, until])
     (admitted,) = _count_admitted(sub, [(start, until)])
     events = dict(
         StatusEvent.objects.filter(
@@ -620,18 +642,18 @@ def movement(*, unit: Unit, period: Period, as_of: date | None = None) -> Moveme
     )
     notes = [
         _(
-            "Đảng viên đầu kỳ và cuối kỳ tính theo tình trạng tại ngày %(start)s và %(end)s, "
-            "ở chi bộ đang sinh hoạt hiện nay; kết nạp tính theo ngày ghi trong quyết định."
+            "Đảng viên đầu kỳ và cuối kỳ tính theo tình trạng và chi bộ sinh hoạt tại ngày "
+            "%(start)s và %(end)s; kết nạp tính theo ngày ghi trong quyết định."
         )
         % {"start": f"{before:%d/%m/%Y}", "end": f"{until:%d/%m/%Y}"},
         *_merged_notes(sub, period),
     ]
     return Movement(
         scope=scope,
-        official_start=totals["official_start"],
-        probationary_start=totals["probationary_start"],
-        official_end=totals["official_end"],
-        probationary_end=totals["probationary_end"],
+        official_start=at_start[Status.OFFICIAL],
+        probationary_start=at_start[Status.PROBATIONARY],
+        official_end=at_end[Status.OFFICIAL],
+        probationary_end=at_end[Status.PROBATIONARY],
         admitted=admitted,
         recognised=events.get(Status.OFFICIAL, 0),
         removed=events.get(Status.REMOVED, 0),
