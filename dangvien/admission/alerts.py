@@ -130,7 +130,7 @@ CERTIFICATE_RULE = "training.awareness_certificate_months"
 def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) -> QuerySet[Case]:
     """Open cases before the cell's vote whose certificate may expire by `limit`.
 
-    The bound uses the longest validity any version of the rule has given, so it never
+    The bound uses the shortest validity any version of the rule has given, so it never
     misses one; `_certificate_alerts` then applies the version in force on each issue date.
     """
     recorded = CaseEvent.objects.filter(
@@ -147,7 +147,7 @@ def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) ->
         .annotate(latest=Max("certificate_date"))
         .values("latest")
     )
-    longest = max(
+    shortest = min(
         (
             int(v)
             for v in RuleVersion.objects.filter(key=CERTIFICATE_RULE).values_list(
@@ -156,7 +156,7 @@ def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) ->
         ),
         default=0,
     )
-    bound = add_months(limit, -longest)
+    bound = add_months(limit, -shortest)
     cases = (
         Case.objects.filter(
             _scope(user, "unit__path"), state=Case.State.OPEN, stage__in=CERTIFICATE_STAGES

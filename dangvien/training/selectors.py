@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.selectors import AnyUser, scope_q, units_visible_to
+from dangvien.accounts.selectors import AnyUser, has_role, scope_q, units_visible_to
 from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.selectors import people_in_subtree
@@ -30,8 +30,16 @@ ENROL_FROM_LIMIT = 1000
 
 
 def classes_visible_to(user: AnyUser, min_role: int = Role.VIEWER) -> QuerySet[TrainingClass]:
-    """Classes whose organiser lies in the user's subtrees."""
-    return TrainingClass.objects.filter(scope_q(user, "organiser__path", min_role))
+    """Classes whose organiser lies in the user's subtrees and, to read, also the classes
+    their own people sit (a cell secretary sees the commune's class its candidates attend,
+    with only those candidates in it: see `class_enrolments`)."""
+    organised = scope_q(user, "organiser__path", min_role)
+    if min_role > Role.VIEWER:
+        return TrainingClass.objects.filter(organised)
+    attended = Enrolment.objects.filter(
+        scope_q(user, "person__unit__path"), training_class=OuterRef("pk")
+    )
+    return TrainingClass.objects.filter(organised | Q(Exists(attended)))
 
 
 def classes_with_counts(user: AnyUser) -> QuerySet[TrainingClass]:
@@ -54,11 +62,14 @@ def class_get_for_user(user: AnyUser, pk: Any, min_role: int = Role.VIEWER) -> T
         raise Http404(_("Không tìm thấy lớp bồi dưỡng.")) from None
 
 
-def class_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:
-    return (
-        Enrolment.objects.filter(training_class=training_class)
-        .select_related("person", "person__unit")
-        .order_by("person__sort_key", "person_id")
+def class_enrolments(user: AnyUser, training_class: TrainingClass) -> QuerySet[Enrolment]:
+    """Everyone in the class for those who see its organiser; otherwise only the user's own
+    people."""
+    enrolments = Enrolment.objects.filter(training_class=training_class)
+    if not has_role(user, training_class.organiser, Role.VIEWER):
+        enrolments = enrolments.filter(scope_q(user, "person__unit__path"))
+    return enrolments.select_related("person", "person__unit").order_by(
+        "person__sort_key", "person_id"
     )
 
 

@@ -57,7 +57,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = selectors.class_get_for_user(request.user, pk)
     can_edit = has_role(request.user, training_class.organiser, Role.EDITOR)
-    enrolments = list(selectors.class_enrolments(training_class))
+    enrolments = list(selectors.class_enrolments(request.user, training_class))
     data = request.POST if request.method == "POST" and can_edit else None
     rows = [ResultRowForm(data, enrolment=e) for e in enrolments]
     errors: list[str] = []

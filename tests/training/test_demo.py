@@ -19,7 +19,8 @@ from dangvien.web.demo_people import AS_OF
 def test_demo_training_gives_kinh_bac_valid_and_expired_certificates() -> None:
     call_command("demo", stdout=StringIO())
     load_demo_training()  # the lead's demo may already call it: this must then do nothing
-    classes = TrainingClass.objects.all()
+    # Kinh Bắc's classes (Bình Liêu's, seed 001, are tested with the rest of its demo).
+    classes = TrainingClass.objects.exclude(organiser__code__startswith="QNIN.BL")
     assert classes.filter(kind=ClassKind.AWARENESS).count() == 2
     assert classes.filter(kind=ClassKind.NEW_MEMBER).count() == 1
     count = Enrolment.objects.count()

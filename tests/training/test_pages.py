@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from dangvien.people.models import Status
+from dangvien.training import services
 from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
 from tests.conftest import World, logged_in
 from tests.people.factories import make_people, make_person
@@ -26,7 +27,7 @@ def test_list_shows_classes_in_scope_with_counts(
         pass_class(training_class, people[n % 3], issued=date(2020, 3, 16))
     make_class(world.kinh_bac, name="Lớp của Kinh Bắc")
     client = logged_in("xa")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         body = client.get("/boi-duong/").content.decode()
     assert "Lớp số 4" in body
     assert "Lớp của Kinh Bắc" not in body
@@ -138,3 +139,25 @@ def test_classes_are_scoped_by_their_organiser(world: World) -> None:
     """A cell secretary's grant lies below the commune that organises the class."""
     training_class = make_class(world.an_my)
     assert logged_in("bithu").get(f"/boi-duong/{training_class.pk}/").status_code == 404
+
+
+def test_a_cell_sees_the_commune_class_its_candidates_sit_with_only_its_own_people(
+    world: World,
+) -> None:
+    training_class = make_class(world.an_my)
+    mine = make_person(world.cell_1, "Lê Văn An", status=Status.CANDIDATE)
+    theirs = make_person(world.cell_2, "Trần Thị Ánh", status=Status.CANDIDATE)
+    services.class_enrol(acting_user=None, training_class=training_class, people=[mine, theirs])
+    client = logged_in("bithu")
+    assert training_class.name in client.get("/boi-duong/").content.decode()
+    page = client.get(f"/boi-duong/{training_class.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Lê Văn An" in body
+    assert "Trần Thị Ánh" not in body
+    assert page.context["can_edit"] is False
+    # Reading is not organising: enrolling stays with the commune.
+    assert client.get(f"/boi-duong/{training_class.pk}/ghi-danh/").status_code == 404
+    assert (
+        "Trần Thị Ánh" in logged_in("xa").get(f"/boi-duong/{training_class.pk}/").content.decode()
+    )
