@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from dangvien.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.dashboard, name="dashboard"),
+    path("<int:pk>/<slug:name>/", views.report, name="report"),
+]

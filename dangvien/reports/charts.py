@@ -1,0 +1,402 @@
+"""Charts drawn on the server as inline SVG: no JavaScript library, no outside asset, and
+they print as sharply as the text around them.
+
+Each chart is a `Chart`: the SVG (with `role="img"` and an `aria-label` that says the
+figures in one sentence) and the same figures as a `DataTable`, which the template puts in a
+real HTML `<table>` right after the drawing, for screen readers, for printing and for
+anyone who prefers numbers. Numbers are written the Vietnamese way (1.732; 60,5%) whatever
+the interface language, as the reports are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from dangvien.reports.formats import vn_difference, vn_number, vn_percent
+from dangvien.reports.types import AchievementRow, Breakdown, MonthPoint
+
+# Drawing units of the viewBox; the SVG scales to the width of the page (A4 included).
+WIDTH = 720
+ROW = 34
+LABEL_WIDTH = 260
+NOTE_WIDTH = 180
+BAR_HEIGHT = 20
+FONT = 14
+# A bar is drawn at most twice its target long, so one unit far over its plan does not
+# flatten every other bar; the figure after it still says how far over it is.
+MAX_RATIO = 2.0
+LABEL_CHARS = 27
+
+REACHED = "#2e7d32"
+UNDER = "#a50e0e"
+NEUTRAL = "#0b4f9c"
+TARGET = "#1b1b1b"
+GRID = "#c9c9c9"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class DataTable:
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # unique on the page: the figure's id
+    title: str  # the figcaption
+    label: str  # the aria-label: the figures in words
+    svg: SafeString
+    table: DataTable
+    # Shown on screen as well (the children's ranking is how one drills down); otherwise
+    # visually hidden until the reader asks for it or prints.
+    table_visible: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+# --- formatting -----------------------------------------------------------------------
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _svg(label: str, height: int, body: list[str]) -> SafeString:
+    # `label` is escaped here; every other text in `body` was escaped where it was written.
+    return mark_safe(  # noqa: S308
+        f'<svg class="chart-svg" role="img" aria-label="{escape(label)}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}" '
+        f'font-family="Noto Sans, Segoe UI, Arial, sans-serif">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", bold: bool = False) -> str:
+    weight = ' font-weight="700"' if bold else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{weight} fill="{TARGET}">'
+        f"{escape(text)}</text>"
+    )
+
+
+# --- horizontal bars ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Bar:
+    label: str
+    fraction: float | None  # length as a share of the track; None: nothing to draw
+    note: str  # written after the bar
+    colour: str = NEUTRAL
+
+
+def _hbars(label: str, bars: Sequence[_Bar], reference: float | None) -> SafeString:
+    """One bar per row, a label on the left, the figures on the right; `reference` draws
+    the target as a vertical line at that share of the track."""
+    track = WIDTH - LABEL_WIDTH - NOTE_WIDTH
+    height = max(ROW * len(bars) + 10, ROW)
+    body: list[str] = []
+    for i, bar in enumerate(bars):
+        y = 5 + i * ROW
+        middle = y + ROW / 2 + FONT / 3
+        body.append(_text(LABEL_WIDTH - 8, middle, _short(bar.label), anchor="end"))
+        body.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" width="{track}" '
+            f'height="{BAR_HEIGHT}" fill="#f0f0f0"/>'
+        )
+        if bar.fraction is not None and bar.fraction > 0:
+            width = track * min(bar.fraction, 1.0)
+            body.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" '
+                f'width="{width:.1f}" height="{BAR_HEIGHT}" fill="{bar.colour}"/>'
+            )
+        body.append(_text(LABEL_WIDTH + track + 8, middle, bar.note))
+    if reference is not None and bars:
+        x = LABEL_WIDTH + track * reference
+        body.append(
+            f'<line class="target" x1="{x:.1f}" y1="2" x2="{x:.1f}" y2="{height - 2}" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3"/>'
+        )
+    return _svg(label, height, body)
+
+
+def _ratio(row: AchievementRow) -> float | None:
+    return row.admitted / row.target if row.target else None
+
+
+def _achievement_bars(rows: Sequence[tuple[str, AchievementRow]], decimals: int) -> list[_Bar]:
+    bars = []
+    for name, row in rows:
+        ratio = _ratio(row)
+        if ratio is None:
+            bars.append(_Bar(name, None, _("%(n)s, chưa giao chỉ tiêu") % {"n": row.admitted}))
+            continue
+        note = f"{vn_number(row.admitted)}/{vn_number(row.target or 0)} · " + vn_percent(
+            row.percent, decimals
+        )
+        colour = REACHED if (row.difference or 0) >= 0 else UNDER
+        bars.append(_Bar(name, min(ratio, MAX_RATIO) / _scale(rows), note, colour))
+    return bars
+
+
+def _scale(rows: Sequence[tuple[str, AchievementRow]]) -> float:
+    ratios = [r for _n, row in rows if (r := _ratio(row)) is not None]
+    return min(max([1.0, *ratios]), MAX_RATIO)
+
+
+def _achievement_table(
+    rows: Sequence[tuple[str, AchievementRow]],
+    decimals: int,
+    first_header: str,
+    link: Callable[[AchievementRow], str] | None = None,
+) -> DataTable:
+    headers = [
+        first_header,
+        _("Đã kết nạp"),
+        _("Chỉ tiêu"),
+        _("Tỷ lệ đạt"),
+        _("So với chỉ tiêu"),
+    ]
+    body = [
+        [
+            Cell(name, href=link(row) if link else ""),
+            Cell(vn_number(row.admitted), numeric=True),
+            Cell("—" if row.target is None else vn_number(row.target), numeric=True),
+            Cell(vn_percent(row.percent, decimals), numeric=True),
+            Cell(vn_difference(row.difference), numeric=True),
+        ]
+        for name, row in rows
+    ]
+    return DataTable(headers, body)
+
+
+def _achievement_words(rows: Sequence[tuple[str, AchievementRow]], decimals: int) -> str:
+    parts = []
+    for name, row in rows:
+        if row.target is None:
+            parts.append(
+                _("%(name)s: %(n)s, chưa giao chỉ tiêu") % {"name": name, "n": row.admitted}
+            )
+        else:
+            parts.append(
+                _("%(name)s: %(n)s trên %(t)s, %(p)s, %(d)s")
+                % {
+                    "name": name,
+                    "n": vn_number(row.admitted),
+                    "t": vn_number(row.target),
+                    "p": vn_percent(row.percent, decimals),
+                    "d": vn_difference(row.difference),
+                }
+            )
+    return "; ".join(parts)
+
+
+def progress_chart(
+    rows: Sequence[tuple[str, AchievementRow]], *, title: str, decimals: int = 1
+) -> Chart:
+    """Admitted against the target for each named period (the year, the term to date): a
+    bar per period, the target as a dashed line; green when the target is reached."""
+    scale = _scale(rows)
+    label = f"{title}. {_achievement_words(rows, decimals)}"
+    return Chart(
+        "progress",
+        title,
+        label,
+        _hbars(label, _achievement_bars(rows, decimals), 1 / scale),
+        _achievement_table(rows, decimals, _("Kỳ")),
+        table_visible=True,
+    )
+
+
+def ranking_chart(
+    children: Sequence[AchievementRow],
+    *,
+    title: str,
+    link: Callable[[AchievementRow], str],
+    decimals: int = 1,
+) -> Chart:
+    """The children's achievement in the order given (best first), each row of the table a
+    link to the child's own dashboard."""
+    rows = [(c.unit_name, c) for c in children]
+    scale = _scale(rows)
+    label = f"{title}. {_achievement_words(rows, decimals)}"
+    return Chart(
+        "ranking",
+        title,
+        label,
+        _hbars(label, _achievement_bars(rows, decimals), 1 / scale),
+        _achievement_table(rows, decimals, _("Đơn vị"), link),
+        table_visible=True,
+    )
+
+
+def breakdown_chart(breakdown: Breakdown, *, decimals: int = 1) -> Chart:
+    """Counts and shares of one breakdown; bars are drawn on a 0–100% scale so that shares
+    of different breakdowns compare by eye."""
+    bars = [
+        _Bar(
+            row.label,
+            float(row.percent) / 100 if row.percent is not None else None,
+            f"{vn_number(row.count)} · {vn_percent(row.percent, decimals)}",
+        )
+        for row in breakdown.rows
+    ]
+    words = "; ".join(
+        f"{row.label}: {vn_number(row.count)}, {vn_percent(row.percent, decimals)}"
+        for row in breakdown.rows
+    )
+    label = _("%(title)s, tổng số %(total)s. %(rows)s") % {
+        "title": breakdown.title,
+        "total": vn_number(breakdown.total),
+        "rows": words,
+    }
+    table = DataTable(
+        [breakdown.title, _("Số người"), _("Tỷ lệ")],
+        [
+            [
+                Cell(row.label),
+                Cell(vn_number(row.count), numeric=True),
+                Cell(vn_percent(row.percent, decimals), numeric=True),
+            ]
+            for row in breakdown.rows
+        ]
+        + [[Cell(_("Tổng số")), Cell(vn_number(breakdown.total), numeric=True), Cell("")]],
+    )
+    return Chart(
+        f"breakdown-{breakdown.key}", breakdown.title, label, _hbars(label, bars, None), table
+    )
+
+
+# --- columns by month -----------------------------------------------------------------
+
+
+def _nice_step(top: float) -> int:
+    """A round step for about four grid lines up to `top`: 1, 2, 5, 10, 20, 50…"""
+    raw = max(top / 4, 1)
+    magnitude = 1
+    while magnitude * 10 <= raw:
+        magnitude *= 10
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude  # pragma: no cover - the loop always returns
+
+
+def monthly_chart(points: Sequence[MonthPoint], *, title: str) -> Chart:
+    """Admissions of each month as columns, the admissions to date as a solid line and the
+    target spread over the months (cumulated) as a dashed line, on one scale."""
+    left, right, top, bottom = 56, 16, 16, 56
+    height = 292
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    highest = max(
+        [1.0]
+        + [float(p.cumulative) for p in points]
+        + [float(p.target_cumulative) for p in points if p.target_cumulative is not None]
+    )
+    step = _nice_step(highest)
+    y_max = step * -(-highest // step)
+
+    def y(value: float) -> float:
+        return top + plot_h - plot_h * value / y_max
+
+    body: list[str] = []
+    tick = 0
+    while tick <= y_max:
+        body.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{WIDTH - right}" y2="{y(tick):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        body.append(_text(left - 6, y(tick) + FONT / 3, vn_number(tick), anchor="end"))
+        tick += step
+    slot = plot_w / max(len(points), 1)
+    many = len(points) > 12
+    for i, p in enumerate(points):
+        x = left + i * slot
+        if p.admitted:
+            body.append(
+                f'<rect x="{x + slot * 0.15:.1f}" y="{y(p.admitted):.1f}" '
+                f'width="{slot * 0.7:.1f}" height="{y(0) - y(p.admitted):.1f}" fill="{NEUTRAL}"/>'
+            )
+        if not many:
+            body.append(
+                _text(x + slot / 2, height - bottom + 18, f"T{p.month.month}", anchor="middle")
+            )
+        elif p.month.month == 1:
+            body.append(_text(x + 2, height - bottom + 18, str(p.month.year)))
+    centres = [left + (i + 0.5) * slot for i in range(len(points))]
+    done = " ".join(
+        f"{cx:.1f},{y(p.cumulative):.1f}" for cx, p in zip(centres, points, strict=True)
+    )
+    if points:
+        body.append(
+            f'<polyline class="cumulative" points="{done}" fill="none" stroke="{UNDER}" '
+            'stroke-width="3"/>'
+        )
+    planned = [
+        f"{cx:.1f},{y(float(p.target_cumulative)):.1f}"
+        for cx, p in zip(centres, points, strict=True)
+        if p.target_cumulative is not None
+    ]
+    if planned:
+        body.append(
+            f'<polyline class="target" points="{" ".join(planned)}" fill="none" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    legend_y = height - 8
+    body.append(f'<rect x="{left}" y="{legend_y - 11}" width="14" height="12" fill="{NEUTRAL}"/>')
+    body.append(_text(left + 20, legend_y, _("Kết nạp trong tháng")))
+    body.append(
+        f'<line x1="{left + 200}" y1="{legend_y - 5}" x2="{left + 228}" y2="{legend_y - 5}" '
+        f'stroke="{UNDER}" stroke-width="3"/>'
+    )
+    body.append(_text(left + 234, legend_y, _("Lũy kế")))
+    if planned:
+        body.append(
+            f'<line x1="{left + 320}" y1="{legend_y - 5}" x2="{left + 348}" y2="{legend_y - 5}" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        body.append(_text(left + 354, legend_y, _("Chỉ tiêu lũy kế")))
+
+    last = points[-1] if points else None
+    if last is None:
+        words = _("Chưa có số liệu.")
+    elif last.target_cumulative is None:
+        words = _("Lũy kế đến tháng %(m)s: %(n)s.") % {
+            "m": f"{last.month:%m/%Y}",
+            "n": vn_number(last.cumulative),
+        }
+    else:
+        words = _("Lũy kế đến tháng %(m)s: %(n)s, chỉ tiêu lũy kế %(t)s.") % {
+            "m": f"{last.month:%m/%Y}",
+            "n": vn_number(last.cumulative),
+            "t": vn_number(round(last.target_cumulative)),
+        }
+    label = f"{title}. {words}"
+    table = DataTable(
+        [_("Tháng"), _("Kết nạp trong tháng"), _("Lũy kế"), _("Chỉ tiêu lũy kế")],
+        [
+            [
+                Cell(f"{p.month:%m/%Y}"),
+                Cell(vn_number(p.admitted), numeric=True),
+                Cell(vn_number(p.cumulative), numeric=True),
+                Cell(
+                    "—" if p.target_cumulative is None else vn_number(round(p.target_cumulative)),
+                    numeric=True,
+                ),
+            ]
+            for p in points
+        ],
+    )
+    return Chart("monthly", title, label, _svg(label, height, body), table)
