@@ -35,6 +35,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Files attached to dossier steps: kept in the data folder, never served as static files;
+# each download goes through a scoped view.
+ATTACHMENT_ROOT = Path(env_str("DANGVIEN_ATTACHMENT_ROOT", str(DATA_DIR / "attachments"))).resolve()
+ATTACHMENT_MAX_BYTES = env_int("DANGVIEN_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 ALLOWED_HOSTS = env_list("DANGVIEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGVIEN_CSRF_TRUSTED_ORIGINS", [])
 

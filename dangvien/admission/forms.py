@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Introducer, Source, Step
 from dangvien.admission.rules import Vote
-from dangvien.admission.services import NewIntroducer
+from dangvien.admission.services import NewIntroducer, Upload
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Person, Status
 
@@ -87,6 +87,11 @@ class StepForm(forms.Form):
     signed_by = forms.CharField(label=_("Người ký"), required=False, max_length=120)
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(
+        label=_("Tệp đính kèm (bản chụp văn bản đã ký)"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, Word hoặc Excel."),
     )
 
     def __init__(
@@ -198,3 +203,30 @@ class StepForm(forms.Form):
 
 def official_members_queryset(queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.filter(status=Status.OFFICIAL).select_related("unit").order_by("sort_key")
+
+
+def upload_of(form: forms.Form, name: str = "attachment") -> list[Upload]:
+    """The file the form received, read whole (the size limit is checked by the service)."""
+    received = form.cleaned_data.get(name)
+    if not received:
+        return []
+    return [Upload(received.name, received.read())]
+
+
+class AttachForm(forms.Form):
+    attachment = forms.FileField(label=_("Tệp đính kèm"))
+
+
+class CorrectionForm(forms.Form):
+    """What a correction may change: the date, the document, the signer, the note; with the
+    reason and its basis, which the party file requires."""
+
+    on = _date(_("Ngày"))
+    document_number = forms.CharField(label=_("Số văn bản"), required=False, max_length=64)
+    signed_by = forms.CharField(label=_("Người ký"), required=False, max_length=120)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("Lý do và căn cứ đính chính"), widget=forms.Textarea(attrs={"rows": 2})
+    )

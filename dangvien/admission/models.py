@@ -8,6 +8,7 @@ correction is a new event that points at the one it corrects.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -190,3 +191,35 @@ class Introducer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.person} ← {self.member or self.get_kind_display()}"
+
+
+def _attachment_storage() -> FileSystemStorage:
+    # Read at use, not at import: tests and operators point it elsewhere.
+    return FileSystemStorage(location=settings.ATTACHMENT_ROOT)
+
+
+class CaseAttachment(models.Model):
+    """A file that belongs to a step: the scanned signed form, the decision, the certificate.
+
+    Never changed or removed (party files are not silently edited): a wrong file is
+    superseded by a correction of the step with the right one.
+    """
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(storage=_attachment_storage, upload_to="%Y/%m/", max_length=200)
+    name = models.CharField(_("tên tệp"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.name

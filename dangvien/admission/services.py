@@ -7,11 +7,14 @@ the step's date, writes the event, moves the case, and keeps the person's record
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +23,12 @@ from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role
 from dangvien.admission import rules
-from dangvien.admission.models import Case, CaseEvent, Introducer, Source, Step
+from dangvien.admission.models import Case, CaseAttachment, CaseEvent, Introducer, Source, Step
 from dangvien.admission.selectors import case_blockers, case_deadline, last_event, rules_on
 from dangvien.lib.dates import add_months
 from dangvien.lib.errors import Problem, ServiceError, raise_if
 from dangvien.lib.selectors import working_calendar
+from dangvien.lib.uploads import UploadError, check_upload, safe_name
 from dangvien.orgs.models import UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.services import person_set_status
@@ -45,6 +49,14 @@ APPROVER_STEPS = frozenset(
         Step.REMOVED,
     }
 )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its name on the user's machine and its bytes."""
+
+    name: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,7 @@ def case_record_step(
     override_document: str = "",
     data: dict[str, Any] | None = None,
     expected_stage: str | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> CaseEvent:
     """Record one step of a case. Refuses with every blocker (rule and source named) when the
     step is not allowed on that date; two people recording the same step at once: the
@@ -215,7 +228,7 @@ def case_record_step(
         # 3. Check against the rules in force on the step's date.
         blockers = case_blockers(case, step, on, today=today, vote=vote, step_data=data)
         blockers = _apply_overrides(blockers, override_document, acting_user, case)
-        raise_if([Problem(b.field, b.message) for b in blockers])
+        raise_if([Problem(b.field, b.message) for b in blockers] + _upload_problems(attachments))
         # 4. The event, with the vote's outcome where there is a vote.
         outcome = ""
         if vote is not None and step in (*rules.VOTES, *rules.COMMITTEE_VOTES):
@@ -243,6 +256,7 @@ def case_record_step(
             data=dict(data or {}),
             recorded_by=actor_user(acting_user),
         )
+        _store(event, attachments, acting_user)
         before = (case.stage, case.state)
         # 5. Move the case and keep the person's record in step, and the next deadline.
         _advance(case, event, acting_user, helper)
@@ -260,6 +274,7 @@ def case_record_step(
                 "document": [None, event.document_number],
                 "outcome": [None, outcome],
                 "override": [None, event.override_document],
+                "files": [None, [u.name for u in attachments]],
             },
         )
         return event
@@ -340,6 +355,54 @@ def _advance(case: Case, event: CaseEvent, acting_user: Actor, helper: Person | 
             admission={"official_date": official},
         )
     case.save(update_fields=fields)
+
+
+def _upload_problems(uploads: Sequence[Upload]) -> list[Problem]:
+    problems = []
+    for upload in uploads:
+        try:
+            check_upload(upload.content, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+        except UploadError as exc:
+            problems.append(Problem("attachment", f"{upload.name}: {exc}"))
+    return problems
+
+
+def _store(event: CaseEvent, uploads: Sequence[Upload], acting_user: Actor) -> None:
+    """Write the files and their rows. Files are named by their content's hash: a file left
+    behind by a transaction that rolled back is harmless and a re-upload reuses it."""
+    for upload in uploads:
+        kind = check_upload(upload.content, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+        digest = hashlib.sha256(upload.content).hexdigest()
+        attachment = CaseAttachment(
+            event=event,
+            name=safe_name(upload.name, kind),
+            content_type=kind.content_type,
+            size=len(upload.content),
+            sha256=digest,
+            uploaded_by=actor_user(acting_user),
+        )
+        attachment.file.save(f"{digest}.{kind.extension}", ContentFile(upload.content), save=False)
+        attachment.save()
+
+
+def case_attach(*, acting_user: Actor, event: CaseEvent, uploads: Sequence[Upload]) -> CaseEvent:
+    """Add files to a recorded step (the signed form scanned after the meeting…)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=event.case_id)
+        require_role(acting_user, case.unit, Role.EDITOR)
+        problems = _upload_problems(uploads)
+        if not uploads:
+            problems.append(Problem("attachment", _("Chọn tệp để đính kèm.")))
+        raise_if(problems)
+        _store(event, uploads, acting_user)
+        audit_record(
+            actor=acting_user,
+            action="case.attach",
+            target=case,
+            unit=case.unit,
+            changes={"event": [None, event.pk], "files": [None, [u.name for u in uploads]]},
+        )
+        return event
 
 
 def case_correct_event(

@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +24,23 @@ from dangvien.accounts.selectors import has_role, root_units_for, unit_get_for_u
 from dangvien.admission import rules, selectors
 from dangvien.admission.forms import (
     HELPER_STEPS,
+    AttachForm,
     BoardFilterForm,
     CaseOpenForm,
+    CorrectionForm,
     StepForm,
     official_members_queryset,
+    upload_of,
 )
-from dangvien.admission.models import Case, CaseEvent, Step
+from dangvien.admission.models import Case, CaseAttachment, CaseEvent, Step
 from dangvien.admission.selectors import Deadline
-from dangvien.admission.services import APPROVER_STEPS, case_open, case_record_step
+from dangvien.admission.services import (
+    APPROVER_STEPS,
+    case_attach,
+    case_correct_event,
+    case_open,
+    case_record_step,
+)
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import working_calendar
 from dangvien.orgs.models import Unit, UnitKind
@@ -214,7 +224,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     events = list(
         case.events.select_related("corrects", "recorded_by")
-        .prefetch_related("corrections")
+        .prefetch_related("corrections", "attachments")
         .order_by("on", "id")
     )
     context = {
@@ -226,14 +236,106 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dossier": _dossier(case, events, today),
         "printable": _printable_codes(),
         "today": today,
+        "can_attach": has_role(request.user, case.unit, Role.EDITOR),
+        "can_correct": has_role(request.user, case.unit, Role.APPROVER),
+        "attach_form": AttachForm(),
     }
     return render(request, "admission/case.html", context)
+
+
+# --- files and corrections of a recorded step ---------------------------------------------
+
+
+def _event_of(request: HttpRequest, pk: int, event: int, role: int) -> tuple[Case, CaseEvent]:
+    """The case (404 out of scope), one of its events (404 if not its own), and the role."""
+    case = selectors.case_get_for_user(request.user, pk)
+    found = case.events.filter(pk=event).first()
+    if found is None:
+        raise Http404(_("Không có bước này trong hồ sơ."))
+    if not has_role(request.user, case.unit, role):
+        raise PermissionDenied(
+            _("Bạn không có quyền %(role)s trên %(unit)s.")
+            % {"role": Role(role).label, "unit": case.unit.name}
+        )
+    return case, found
+
+
+@require_http_methods(["POST"])
+def event_attach(request: HttpRequest, pk: int, event: int) -> HttpResponse:
+    case, found = _event_of(request, pk, event, Role.EDITOR)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chọn tệp để đính kèm."))
+        return redirect("admission:case", pk=case.pk)
+    try:
+        case_attach(acting_user=request.user, event=found, uploads=upload_of(form))
+    except ServiceError as exc:
+        for problem in exc.problems:
+            messages.error(request, problem.message)
+    else:
+        messages.success(
+            request, _("Đã đính kèm tệp vào bước “%(step)s”.") % {"step": found.get_step_display()}
+        )
+    return redirect("admission:case", pk=case.pk)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
+    from dangvien.documents.views import content_disposition
+
+    case = selectors.case_get_for_user(request.user, pk)
+    found = CaseAttachment.objects.filter(pk=attachment, event__case=case).first()
+    if found is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = content_disposition(
+        f"tep-{found.pk}.{found.name.rsplit('.', 1)[-1]}", found.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def event_correct(request: HttpRequest, pk: int, event: int) -> HttpResponse:
+    case, found = _event_of(request, pk, event, Role.APPROVER)
+    initial = {
+        "on": found.on,
+        "document_number": found.document_number,
+        "signed_by": found.signed_by,
+        "note": found.note,
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case_correct_event(
+                acting_user=request.user,
+                event=found,
+                reason=d["reason"],
+                on=d["on"],
+                document_number=d["document_number"],
+                signed_by=d["signed_by"],
+                note=d["note"],
+            )
+        except ServiceError as exc:
+            for field, errors in exc.by_field().items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(
+                request, _("Đã đính chính bước “%(step)s”.") % {"step": found.get_step_display()}
+            )
+            return redirect("admission:case", pk=case.pk)
+    context = {"case": case, "event": found, "form": form}
+    return render(request, "admission/correct.html", context)
 
 
 # --- recording a step ---------------------------------------------------------------------
 
 
-def _step_form(request: HttpRequest, case: Case, step: str, data: Any = None) -> StepForm:
+def _step_form(
+    request: HttpRequest, case: Case, step: str, data: Any = None, files: Any = None
+) -> StepForm:
     today = timezone.localdate()
     blockers = selectors.case_blockers(
         case, step, today, today=today, vote=_preview_vote(case, step)
@@ -245,6 +347,7 @@ def _step_form(request: HttpRequest, case: Case, step: str, data: Any = None) ->
     cell_members = official_members_queryset(case.unit.people.all()).exclude(pk=case.person_id)
     return StepForm(
         data,
+        files,
         case=case,
         step=step,
         members=members,
@@ -272,11 +375,13 @@ def _record(request: HttpRequest, form: StepForm, case: Case) -> bool:
             override_document=d.get("override_document") or "",
             data=form.data_for_step(),
             expected_stage=d["stage"],
+            attachments=upload_of(form),
         )
     except ServiceError as exc:
         aliases = {
             "certificate": "certificate_date",
             "introducers": "intro1_member",
+            "attachment": "attachment",
             "birth": "on",
         }
         for field, errors in exc.by_field().items():
@@ -312,7 +417,7 @@ def case_record(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("admission:case", pk=case.pk)
         form = _step_form(request, case, step)
     else:
-        form = _step_form(request, case, step, request.POST)
+        form = _step_form(request, case, step, request.POST, request.FILES)
         if form.is_valid() and _record(request, form, case):
             messages.success(
                 request,

@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
+from dangvien.admission.models import CaseAttachment
 from dangvien.admission.services import case_open
 from dangvien.lib.models import CalendarDay
 from dangvien.people.models import ImportJob
@@ -88,9 +89,17 @@ def _foreign_objects(world: World) -> dict[str, str]:
         source="other",
         on=date(2026, 1, 5),
     )
+    listed = case.events.get()
+    # The row alone (no file on disk): an outsider is turned away before any file is opened.
+    attachment = CaseAttachment.objects.create(
+        event=listed, file="2026/01/x.pdf", name="x.pdf", content_type="application/pdf",
+        size=1, sha256="0" * 64,
+    )  # fmt: skip
     return {
         "people:*:pk": str(person.pk),
         "admission:*:pk": str(case.pk),
+        "admission:*:event": str(listed.pk),
+        "admission:*:attachment": str(attachment.pk),
         "admission:*:unit": str(world.cell_1.pk),
         "admission:*:code": "1-KNĐ",
         "admission:*:fmt": "docx",
