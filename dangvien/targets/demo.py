@@ -18,7 +18,8 @@ figures are the sum of its cells'.
 Seed 000 (phường Kinh Bắc): a plan of 3–5 a year for 2016–2018; the admitted members (8, 5
 and 2) are already among the demo's people. Seed 001 (Bình Liêu): 70% of the heads of the
 front's committees in residential areas and more than 60% of the heads of mass
-organisations there to be members, on today's xã Bình Liêu. Seed 003 (phường Thủy Xuân):
+organisations there to be members, on Huyện ủy Bình Liêu for 2015–2020 (or, without it,
+today's xã Bình Liêu). Seed 003 (phường Thủy Xuân):
 its 14 residential groups, each covered by its cell, and a 100% target for heads of the
 groups (14/14 in the demo's people).
 
@@ -124,7 +125,10 @@ DOCUMENTS = {
 KINH_BAC_CITY = "BNIN.TP"
 KINH_BAC_PLANS = {"BNIN.TP.KB": (3, 5), "BNIN.TP.DP": (2, 4)}
 KINH_BAC_YEARS = ("2016", "2017", "2018")
-BINH_LIEU = geography.commune_code(6838)
+# Seed 001's district when the demo has it (`web.demo_binh_lieu`), for the term of the
+# report (2015–2020); otherwise today's xã Bình Liêu for the current term.
+BINH_LIEU_DISTRICT = ("QNIN.BL", "2015-2020")
+BINH_LIEU = (geography.commune_code(6838), "2025-2030")
 QUANG_NINH = geography.province_code(22)
 THUY_XUAN = geography.commune_code(19813)
 HUE = geography.province_code(46)
@@ -345,11 +349,14 @@ def _kinh_bac() -> None:
         )
 
 
-def _structural(unit_code: str, code: str, rows: list[tuple[str, str | None, str, bool]]) -> None:
-    unit = Unit.objects.filter(code=unit_code).first()
-    if unit is None:
+def _structural(
+    where: Sequence[tuple[str, str]], rows: list[tuple[str, str | None, str, bool]]
+) -> None:
+    """Structural targets on the first of the (unit code, period) in `where` that exists."""
+    found = [(u, code) for c, code in where for u in Unit.objects.filter(code=c)]
+    if not found:
         return
-    period = Period.parse(code)
+    unit, period = found[0][0], Period.parse(found[0][1])
     positions = {c.code: c for c in Category.objects.filter(kind="position")}
     for measure, position, percent, strict in rows:
         structural_target_set(
@@ -396,13 +403,11 @@ def load_demo_targets() -> bool:
         _kinh_bac()
         position = StructuralMeasure.POSITION_MEMBERS
         _structural(
-            BINH_LIEU,
-            NEXT_TERM,
+            [BINH_LIEU_DISTRICT, BINH_LIEU],
             [(position, "MT", "70", False), (position, "DT", "60", True)],
         )
         _structural(
-            THUY_XUAN,
-            NEXT_TERM,
+            [(THUY_XUAN, NEXT_TERM)],
             [
                 (position, "TDP", "100", False),
                 (StructuralMeasure.AREAS_WITH_MEMBER, None, "100", False),

@@ -120,7 +120,7 @@ def test_demo_children_add_up_at_every_level_and_it_loads_once(demo_loaded: floa
     assert _admitted("BNIN.TP.KB", "2018", date(2018, 4, 27)) == 2
 
     # Seeds 001 and 003: structural targets; Thủy Xuân's 14 residential groups.
-    binh_lieu = StructuralTarget.objects.filter(unit__code=targets_demo.BINH_LIEU)
+    binh_lieu = StructuralTarget.objects.filter(unit__code=targets_demo.BINH_LIEU_DISTRICT[0])
     assert {(t.position.code if t.position else "", t.percent, t.strict) for t in binh_lieu} == {
         ("MT", Decimal("70.00"), False),
         ("DT", Decimal("60.00"), True),
