@@ -316,15 +316,8 @@ def _row(
 
 
 def _best_first(rows: list[AchievementRow]) -> list[AchievementRow]:
-    return sorted(
-        rows,
-        key=lambda r: (
-            r.percent is None,
-            -(r.percent or 0),
-            -r.admitted,
-            r.unit_name,
-        ),
-    )
+    # Stable sort: ties keep the children's Vietnamese alphabetical order.
+    return sorted(rows, key=lambda r: (r.percent is None, -(r.percent or 0), -r.admitted))
 
 
 def _children(unit: Unit) -> list[dict[str, Any]]:
@@ -485,9 +478,8 @@ def admissions_by_month(
 
 def _shares(key: str, title: str, counts: Counter[str], order: list[str]) -> Breakdown:
     total = sum(counts.values())
-    labels = [o for o in order if counts[o] or o in order[:2]] + sorted(
-        k for k in counts if k not in order
-    )
+    # The listed groups always (a stable shape for tables and charts), then any other.
+    labels = [*order, *sorted(k for k in counts if k not in order)]
     rows = [
         ShareRow(
             label,
