@@ -27,10 +27,13 @@ LABEL_WIDTH = 260
 NOTE_WIDTH = 180
 BAR_HEIGHT = 20
 FONT = 14
+# Breakdowns sit two to a row: a narrower drawing keeps their text as large as the rest.
+SMALL_WIDTH, SMALL_LABEL_WIDTH, SMALL_NOTE_WIDTH = 480, 190, 110
 # A bar is drawn at most twice its target long, so one unit far over its plan does not
 # flatten every other bar; the figure after it still says how far over it is.
 MAX_RATIO = 2.0
-LABEL_CHARS = 27
+# About how many characters fit in a label column of a given width at FONT.
+CHAR_WIDTH = 9.5
 
 REACHED = "#2e7d32"
 UNDER = "#a50e0e"
@@ -68,15 +71,16 @@ class Chart:
 # --- formatting -----------------------------------------------------------------------
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _short(label: str, width: int) -> str:
+    chars = int(width / CHAR_WIDTH)
+    return label if len(label) <= chars else label[: chars - 1] + "…"
 
 
-def _svg(label: str, height: int, body: list[str]) -> SafeString:
+def _svg(label: str, height: int, body: list[str], width: int = WIDTH) -> SafeString:
     # `label` is escaped here; every other text in `body` was escaped where it was written.
     return mark_safe(  # noqa: S308
         f'<svg class="chart-svg" role="img" aria-label="{escape(label)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}" '
         f'font-family="Noto Sans, Segoe UI, Arial, sans-serif">'
         f"<title>{escape(label)}</title>{''.join(body)}</svg>"
@@ -96,49 +100,63 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", bold: bool = 
 
 @dataclass(frozen=True)
 class _Bar:
-    label: str
+    label: str  # the full label is in the table; a long one is shortened here
     fraction: float | None  # length as a share of the track; None: nothing to draw
     note: str  # written after the bar
     colour: str = NEUTRAL
 
 
-def _hbars(label: str, bars: Sequence[_Bar], reference: float | None) -> SafeString:
+def _hbars(
+    label: str,
+    bars: Sequence[_Bar],
+    reference: float | None,
+    *,
+    width: int = WIDTH,
+    label_width: int = LABEL_WIDTH,
+    note_width: int = NOTE_WIDTH,
+) -> SafeString:
     """One bar per row, a label on the left, the figures on the right; `reference` draws
     the target as a vertical line at that share of the track."""
-    track = WIDTH - LABEL_WIDTH - NOTE_WIDTH
+    track = width - label_width - note_width
     height = max(ROW * len(bars) + 10, ROW)
     body: list[str] = []
     for i, bar in enumerate(bars):
         y = 5 + i * ROW
         middle = y + ROW / 2 + FONT / 3
-        body.append(_text(LABEL_WIDTH - 8, middle, _short(bar.label), anchor="end"))
         body.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" width="{track}" '
+            _text(label_width - 8, middle, _short(bar.label, label_width - 8), anchor="end")
+        )
+        body.append(
+            f'<rect x="{label_width}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" width="{track}" '
             f'height="{BAR_HEIGHT}" fill="#f0f0f0"/>'
         )
         if bar.fraction is not None and bar.fraction > 0:
-            width = track * min(bar.fraction, 1.0)
+            length = track * min(bar.fraction, 1.0)
             body.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" '
-                f'width="{width:.1f}" height="{BAR_HEIGHT}" fill="{bar.colour}"/>'
+                f'<rect x="{label_width}" y="{y + (ROW - BAR_HEIGHT) / 2:.1f}" '
+                f'width="{length:.1f}" height="{BAR_HEIGHT}" fill="{bar.colour}"/>'
             )
-        body.append(_text(LABEL_WIDTH + track + 8, middle, bar.note))
+        body.append(_text(label_width + track + 8, middle, bar.note))
     if reference is not None and bars:
-        x = LABEL_WIDTH + track * reference
+        x = label_width + track * reference
         body.append(
             f'<line class="target" x1="{x:.1f}" y1="2" x2="{x:.1f}" y2="{height - 2}" '
             f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3"/>'
         )
-    return _svg(label, height, body)
+    return _svg(label, height, body, width)
 
 
 def _ratio(row: AchievementRow) -> float | None:
     return row.admitted / row.target if row.target else None
 
 
-def _achievement_bars(rows: Sequence[tuple[str, AchievementRow]], decimals: int) -> list[_Bar]:
+def _achievement_bars(
+    rows: Sequence[tuple[str, AchievementRow]], decimals: int, *, by_period: bool = False
+) -> list[_Bar]:
     bars = []
     for name, row in rows:
+        if by_period:  # "Nhiệm kỳ 2020–2025", the table saying up to which day
+            name = row.period.label
         ratio = _ratio(row)
         if ratio is None:
             bars.append(_Bar(name, None, _("%(n)s, chưa giao chỉ tiêu") % {"n": row.admitted}))
@@ -164,7 +182,7 @@ def _achievement_table(
 ) -> DataTable:
     headers = [
         first_header,
-        _("Đã kết nạp"),
+        _("Kết nạp"),
         _("Chỉ tiêu"),
         _("Tỷ lệ đạt"),
         _("So với chỉ tiêu"),
@@ -214,7 +232,7 @@ def progress_chart(
         "progress",
         title,
         label,
-        _hbars(label, _achievement_bars(rows, decimals), 1 / scale),
+        _hbars(label, _achievement_bars(rows, decimals, by_period=True), 1 / scale),
         _achievement_table(rows, decimals, _("Kỳ")),
         table_visible=True,
     )
@@ -274,9 +292,15 @@ def breakdown_chart(breakdown: Breakdown, *, decimals: int = 1) -> Chart:
         ]
         + [[Cell(_("Tổng số")), Cell(vn_number(breakdown.total), numeric=True), Cell("")]],
     )
-    return Chart(
-        f"breakdown-{breakdown.key}", breakdown.title, label, _hbars(label, bars, None), table
+    svg = _hbars(
+        label,
+        bars,
+        None,
+        width=SMALL_WIDTH,
+        label_width=SMALL_LABEL_WIDTH,
+        note_width=SMALL_NOTE_WIDTH,
     )
+    return Chart(f"breakdown-{breakdown.key}", breakdown.title, label, svg, table)
 
 
 # --- columns by month -----------------------------------------------------------------

@@ -5,6 +5,7 @@ selectors; the page and every file are written from the same `Table`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -48,18 +49,35 @@ def _dashboard_url(unit_id: int, selection: Selection) -> str:
 # --- the dashboard ------------------------------------------------------------------------
 
 
+def _period_label(row: AchievementRow) -> str:
+    """As the achievement report writes it, so the page and the file say the same: "Nhiệm
+    kỳ 2020–2025 (đến 31/12/2021)" for a period counted only in part."""
+    if row.until is not None and row.until < row.period.end:
+        return _("%(period)s (đến %(day)s)") % {
+            "period": row.period.label,
+            "day": f"{row.until:%d/%m/%Y}",
+        }
+    return row.period.label
+
+
 def _progress_rows(
     asked: AchievementRow, periods: list[AchievementRow]
 ) -> list[tuple[str, AchievementRow]]:
-    """The asked period first, then the year and the term it belongs to (to date)."""
-    rows = [(asked.period.label, asked)]
+    """The asked period first, then the year and the term it belongs to (to date); for a
+    term, each of its years."""
+    rows = [(_period_label(asked), asked)]
     for row in periods:
         if row.period.kind in (PeriodKind.YEAR, PeriodKind.TERM) and row.period != asked.period:
-            label = row.period.label
-            if row.period.kind == PeriodKind.TERM:
-                label = _("%(term)s (đến nay)") % {"term": label}
-            rows.append((label, row))
+            rows.append((_period_label(row), row))
     return rows
+
+
+def _average_over(percent: Decimal | None, decimals: int) -> str | None:
+    """ "vượt 17,0%" / "thiếu 4,5%": the term's yearly average against the targets."""
+    if percent is None:
+        return None
+    word = _("vượt") if percent >= 0 else _("thiếu")
+    return f"{word} {formats.vn_percent(abs(percent), decimals)}"
 
 
 @require_GET
@@ -100,6 +118,13 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else None
     )
     query = selection.query()
+
+    def excel(name: str) -> str | None:
+        if name not in REPORTS:
+            return None
+        here = reverse("reports:report", args=[unit.pk, name])
+        return f"{here}?{selection.query(format='xlsx')}"
+
     context = {
         "unit": unit,
         "breadcrumb": unit_breadcrumb(request.user, unit),
@@ -107,12 +132,10 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "selection": selection,
         "query": query,
         "until": achievement.scope.until,
+        # The figures of a chart in a workbook: the report that holds the same numbers.
+        "excel": {name: excel(name) for name in ("achievement", "ranking", "quality")},
         "progress": progress,
-        "average_over": (
-            None
-            if achievement.average_over_percent is None
-            else formats.vn_percent(achievement.average_over_percent, decimals)
-        ),
+        "average_over": _average_over(achievement.average_over_percent, decimals),
         "monthly": monthly,
         "ranking": ranking,
         "breakdowns": [charts.breakdown_chart(b, decimals=decimals) for b in quality if b.total],

@@ -113,6 +113,33 @@ def same_figures(page: list[list[str]], workbook: list[list[Any]]) -> list[list[
     return body
 
 
+def match_rows(
+    page: list[list[str]], workbook: list[list[Any]], key: str, where: dict[str, str]
+) -> int:
+    """Each row of a page table (a chart's figures) found in the workbook by its `key`
+    column (and the `where` columns), every column the two share by name showing the same;
+    returns how many rows were matched."""
+    header = page[0]
+    start = next(i for i, row in enumerate(workbook) if key in [str(c).strip() for c in row])
+    names = [str(c).strip() for c in workbook[start]]
+    records = [dict(zip(names, row, strict=False)) for row in workbook[start + 1 :]]
+    matched = 0
+    for shown in page[1:]:
+        values = dict(zip(header, shown, strict=True))
+        found = [
+            r
+            for r in records
+            if str(r[key]).strip() == values[key]
+            and all(str(r[k]).strip() == v for k, v in where.items())
+        ]
+        assert len(found) == 1, (values, found)
+        for name, text in values.items():
+            if name in found[0]:
+                assert shown_in_file(text, found[0][name]), (name, text, found[0][name])
+        matched += 1
+    return matched
+
+
 # --- data -----------------------------------------------------------------------------
 
 
