@@ -116,12 +116,19 @@ class StructuralTarget(models.Model):
 
     class Meta:
         ordering = ["unit", "start", "measure"]
+        # One target per unit, period and measure (and position, for a position's share).
+        # Two partial constraints, as SQLite knows no NULLS NOT DISTINCT.
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "period", "measure", "position"],
+                condition=models.Q(position__isnull=False),
+                name="one_structural_target_per_position",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "period", "measure"],
+                condition=models.Q(position__isnull=True),
                 name="one_structural_target",
-                nulls_distinct=False,
-            )
+            ),
         ]
         verbose_name = _("chỉ tiêu cơ cấu")
         verbose_name_plural = _("chỉ tiêu cơ cấu")

@@ -31,6 +31,8 @@ from dangvien.orgs.services import (
     units_bulk_create,
     units_merge,
 )
+from dangvien.targets import demo as targets_demo
+from dangvien.targets.demo import load_demo_targets
 from dangvien.training.demo import load_demo_training
 from dangvien.web.demo_binh_lieu import load_demo_binh_lieu
 from dangvien.web.demo_people import load_demo_people
@@ -76,6 +78,8 @@ OLD_WORLD: list[tuple[str, str, str, str, str]] = [
     ("QNAM.KCQ", "Đảng ủy Khối các cơ quan tỉnh Quảng Nam", UnitKind.BLOC, "", "QNAM"),
     ("QNAM.KCQ.SYT", "Đảng bộ Sở Y tế", UnitKind.GRASSROOTS, "", "QNAM.KCQ"),
     ("QNAM.KCQ.SYT.VP", "Chi bộ Văn phòng Sở Y tế", UnitKind.CELL, CellKind.AGENCY, "QNAM.KCQ.SYT"),
+    # The rest of Quảng Nam that seed 002's province totals need (targets demo).
+    *targets_demo.OLD_UNITS,
     ("BNIN", "Tỉnh ủy Bắc Ninh (trước 7/2025)", UnitKind.PROVINCE, "", geography.CENTRAL_CODE),
     ("BNIN.TP", "Thành ủy Bắc Ninh", UnitKind.DISTRICT, "", "BNIN"),
     ("BNIN.TP.KB", "Đảng ủy phường Kinh Bắc (trước 7/2025)", UnitKind.COMMUNE, "", "BNIN.TP"),
@@ -202,6 +206,7 @@ def _reorganise() -> None:
         new_target_parent=_unit(DA_NANG),
         decision=REFORM,
     )
+    targets_demo.reorganise_old_units(REFORM)
     for district in ("BNIN.TP", "QNAM.TK", "QNAM.NG"):
         unit_dissolve(acting_user=None, unit=_unit(district), decision=REFORM)
     units_merge(acting_user=None, sources=[_unit("BNIN")], target=_unit(BAC_NINH), decision=REFORM)
@@ -238,4 +243,5 @@ def load_demo() -> bool:
         load_demo_training()
         load_demo_binh_lieu()
         load_demo_cases()
+        load_demo_targets()
     return True
