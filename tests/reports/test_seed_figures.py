@@ -1,9 +1,11 @@
 """Every figure of the seeds (domain guide, "Targets and what people count"), built from raw
-records and read back exactly from the selector, the command's JSON and the text table."""
+records and read back exactly from the selector, the command's JSON, the text table and the
+report page."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -22,12 +24,23 @@ from dangvien.reports.formats import render_text, vn_difference, vn_number, vn_p
 from dangvien.reports.registry import build_table
 from dangvien.targets.models import StructuralMeasure
 from dangvien.targets.services import structural_target_set
-from tests.conftest import World
+from tests.conftest import World, logged_in
 from tests.people.factories import category, make_people
 from tests.reports.helpers import admit, unit
 from tests.targets.factories import make_target
 
 REFORM = Decision(effective=date(2025, 7, 1), number="99-QĐ/TW")
+
+
+def page_cells(username: str, unit: Unit, name: str, **params: str) -> list[str]:
+    """The text of every cell of the report page's table, as the user sees it."""
+    response = logged_in(username).get(f"/bao-cao/{unit.pk}/{name}/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)
+    ]
 
 
 def report_json(name: str, unit: str, period: str, *extra: str) -> dict[str, Any]:
@@ -54,6 +67,8 @@ def test_tam_ky_2021_is_104_5_percent(world: World) -> None:
     assert data["summary_text"]["percent"] == "104,5%"
     assert Decimal(data["percent"]).quantize(Decimal("0.1")) == Decimal("104.5")
     assert "104,5%" in render_text(build_table("achievement", world.tam_ky, Period.parse("2021")))
+    cells = page_cells("tinh", world.tam_ky, "achievement", period="2021")
+    assert {"115", "110", "104,5%", "vượt 5"} <= set(cells)
 
 
 def test_tam_ky_2022_is_121_7_percent_and_first_half_2023_counts_80(world: World) -> None:
@@ -72,6 +87,10 @@ def test_tam_ky_2022_is_121_7_percent_and_first_half_2023_counts_80(world: World
     text = render_text(build_table("achievement", world.tam_ky, Period.parse("2022")))
     assert "121,7%" in text
     assert "vượt 25" in text
+    assert {"140", "121,7%", "vượt 25"} <= set(
+        page_cells("tinh", world.tam_ky, "achievement", period="2022")
+    )
+    assert "80" in page_cells("tinh", world.tam_ky, "achievement", period="2023-H1")
 
 
 def test_as_of_stops_the_count_on_that_day(world: World) -> None:
@@ -143,6 +162,8 @@ def test_quang_nam_term_to_date_is_60_5_percent_and_adds_up_in_its_successor(
     assert "1.732" in text
     assert "1.500" in text
     assert report_json("achievement", "QN", "2021")["summary_text"]["percent"] == "115,5%"
+    cells = page_cells("tinh", quang_nam, "achievement", period="2020-2025", as_of="30/06/2023")
+    assert {"4.537", "7.500", "60,5%", "1.732", "1.877", "1.500"} <= set(cells)
 
 
 def test_nam_giang_term_is_76_57_percent_and_17_percent_over_each_year(world: World) -> None:
@@ -170,6 +191,10 @@ def test_nam_giang_term_is_76_57_percent_and_17_percent_over_each_year(world: Wo
     table = build_table("achievement", nam_giang, Period.parse("2020-2025"), date(2023, 6, 30), 2)
     assert "76,57%" in render_text(table)
     assert any("vượt 17,08%" in note for note in table.notes)
+    cells = page_cells(
+        "tinh", nam_giang, "achievement", period="2020-2025", as_of="30/06/2023", decimals="2"
+    )
+    assert {"268", "350", "76,57%"} <= set(cells)
 
 
 def test_bloc_committee_has_485_of_its_500(world: World) -> None:
@@ -188,6 +213,8 @@ def test_bloc_committee_has_485_of_its_500(world: World) -> None:
     assert f"{data['admitted']}/{data['target']}" == "485/500"
     assert data["summary_text"]["difference"] == "thiếu 15"
     assert "485" in render_text(build_table("achievement", bloc, Period.parse("2020-2025")))
+    cells = page_cells("tinh", bloc, "achievement", period="2020-2025", as_of="07/07/2023")
+    assert {"485", "500", "thiếu 15"} <= set(cells)
 
 
 def test_kinh_bac_2016_is_three_over_a_plan_of_three_to_five(world: World) -> None:
@@ -211,6 +238,7 @@ def test_kinh_bac_2016_is_three_over_a_plan_of_three_to_five(world: World) -> No
     data = report_json("achievement", "BN.KB", "2016")
     assert (data["difference"], data["summary_text"]["difference"]) == (3, "vượt 3")
     assert "vượt 3" in render_text(build_table("achievement", world.kinh_bac, Period.parse("2016")))
+    assert {"8", "vượt 3"} <= set(page_cells("ngoai", world.kinh_bac, "achievement", period="2016"))
 
 
 def test_thuy_xuan_has_14_of_14_group_heads_members(world: World) -> None:
@@ -251,6 +279,10 @@ def test_thuy_xuan_has_14_of_14_group_heads_members(world: World) -> None:
     assert f"{group['count']}/{group['total']}" == "14/14"
     assert group["text"]["percent"] == "100,0%"
     assert group["text"]["met"] == "Đạt"
+    cells = page_cells("tinh", world.an_my, "structure", period="2023")
+    row = cells.index(group_head.name)
+    assert cells[row + 1 : row + 3] == ["14", "14"]
+    assert "100,0%" in cells[row:]
 
 
 def test_tam_ky_new_members_are_over_91_percent_young_59_75_percent_college(
@@ -285,3 +317,5 @@ def test_tam_ky_new_members_are_over_91_percent_young_59_75_percent_college(
     text = render_text(build_table("quality", world.tam_ky, Period.parse("2022"), decimals=2))
     assert "59,75%" in text
     assert "7,48%" in text
+    cells = page_cells("tinh", world.tam_ky, "quality", period="2022", decimals="2")
+    assert {"59,75%", "7,48%", "91,41%"} <= set(cells)
