@@ -21,6 +21,7 @@ from django.db import transaction
 from dangvien.accounts.models import Role
 from dangvien.accounts.services import user_create
 from dangvien.admission.demo import load_demo_cases
+from dangvien.lib.db import refresh_planner_statistics
 from dangvien.orgs import geography
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import (
@@ -242,6 +243,7 @@ def load_demo() -> bool:
         load_demo_people()
         load_demo_training()
         load_demo_binh_lieu()
+        refresh_planner_statistics()
         load_demo_cases()
         load_demo_targets()
     return True
