@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "dangvien.documents",
     "dangvien.targets",
     "dangvien.reports",
+    "dangvien.tallies",
+    "dangvien.synth",
     "dangvien.web",
 ]
 
