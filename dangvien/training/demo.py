@@ -51,20 +51,23 @@ def _ward() -> Unit | None:
     return cell.parent if cell is not None else None
 
 
-def _class(
+def demo_class(
     organiser: Unit,
     kind: str,
     spec: tuple[str, date, date, date],
     people: list[Person],
     prefix: str,
+    place: str = PLACE,
 ) -> TrainingClass:
+    """A class everyone passed: opened, enrolled and its certificates numbered `prefix/NNN`,
+    through the services. Shared by the demo's other parts (seed 001's classes)."""
     name, start, end, issued = spec
     training_class = services.class_create(
         acting_user=None,
         organiser=organiser,
         kind=kind,
         name=name,
-        place=PLACE,
+        place=place,
         start=start,
         end=end,
     )
@@ -103,7 +106,7 @@ def load_demo_training() -> bool:
     # Half of the candidates took the class in 2019: their certificates have expired.
     early, late = candidates[: len(candidates) // 2], candidates[len(candidates) // 2 :]
     with transaction.atomic():
-        _class(old_commune, ClassKind.AWARENESS, EARLY_AWARENESS, early, "GCN-2019")
-        _class(ward, ClassKind.AWARENESS, LATE_AWARENESS, late, "GCN-2025")
-        _class(ward, ClassKind.NEW_MEMBER, NEW_MEMBER, probationary, "ĐVM-2025")
+        demo_class(old_commune, ClassKind.AWARENESS, EARLY_AWARENESS, early, "GCN-2019")
+        demo_class(ward, ClassKind.AWARENESS, LATE_AWARENESS, late, "GCN-2025")
+        demo_class(ward, ClassKind.NEW_MEMBER, NEW_MEMBER, probationary, "ĐVM-2025")
     return True

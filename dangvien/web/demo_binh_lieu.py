@@ -22,8 +22,8 @@ from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import NewUnit, unit_create, unit_dissolve, units_merge
 from dangvien.people.models import Person, Status
 from dangvien.people.services import NewPerson, people_bulk_create, position_start
-from dangvien.training import services as training
-from dangvien.training.models import ClassKind, Result
+from dangvien.training.demo import demo_class
+from dangvien.training.models import ClassKind
 from dangvien.web.demo_people import Maker, Place
 
 SEED = 20180419
@@ -197,38 +197,6 @@ def _candidates(maker: Maker, cells: list[Unit], count: int, *, enlisting: bool)
     return entries
 
 
-def _class(
-    organiser: Unit, spec: tuple[str, date, date, date, int], people: list[Person], prefix: str
-) -> None:
-    name, start, end, issued, _count = spec
-    training_class = training.class_create(
-        acting_user=None,
-        organiser=organiser,
-        kind=ClassKind.AWARENESS,
-        name=name,
-        place=CLASS_PLACE,
-        start=start,
-        end=end,
-    )
-    enrolments = training.class_enrol(
-        acting_user=None, training_class=training_class, people=people
-    )
-    training.class_record_results(
-        acting_user=None,
-        training_class=training_class,
-        entries=[
-            training.ResultEntry(
-                enrolment=e,
-                attended=True,
-                result=Result.PASSED,
-                certificate_number=f"{prefix}/{n:03d}",
-                certificate_date=issued,
-            )
-            for n, e in enumerate(enrolments, start=1)
-        ],
-    )
-
-
 def _village_heads(maker: Maker, heads: list[Person]) -> None:
     """Heads of their village since 2012, and cell secretaries as well from April 2018."""
     head, secretary = maker.cat("position", "TT"), maker.cat("position", "BT")
@@ -315,7 +283,13 @@ def load_demo_binh_lieu() -> bool:
     enlisted = created[first_enlisting:first_awareness]
     rest = created[first_awareness:]
     half = AWARENESS_PEOPLE // 2
-    _class(district, CLASSES[0], enlisted, "GCN-NN2018")
-    _class(district, CLASSES[1], rest[:half], "GCN-I/2018")
-    _class(district, CLASSES[2], rest[half:], "GCN-II/2018")
+    for (name, start, end, issued, _count), people, prefix in zip(
+        CLASSES,
+        [enlisted, rest[:half], rest[half:]],
+        ["GCN-NN2018", "GCN-I/2018", "GCN-II/2018"],
+        strict=True,
+    ):
+        demo_class(
+            district, ClassKind.AWARENESS, (name, start, end, issued), people, prefix, CLASS_PLACE
+        )
     return True
