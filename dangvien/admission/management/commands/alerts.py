@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from dangvien.admission.alerts import LATER_DAYS, alerts_by_unit, alerts_for
-from dangvien.orgs.models import Unit
+from dangvien.orgs.commands import unit_by_code
 
 
 class Command(BaseCommand):
@@ -17,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=LATER_DAYS, help="xem trước bao nhiêu ngày")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            unit = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
+        unit = unit_by_code(options["unit"])
         today = timezone.localdate()
         alerts = alerts_for(None, today, under=unit, horizon=options["days"])
         if not alerts:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from dangvien.orgs.models import Unit
+from dangvien.orgs.commands import unit_by_code
 from dangvien.people.exporter import write_people_xlsx
 from dangvien.people.importer import KINDS
 from dangvien.people.models import MEMBER_STATUSES, Person, Status
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="Tệp .xlsx sẽ ghi ra.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            unit = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
+        unit = unit_by_code(options["unit"])
         statuses = MEMBER_STATUSES if options["kind"] == "members" else (Status.CANDIDATE,)
         people = Person.objects.filter(unit__path__startswith=unit.path, status__in=statuses)
         with options["out"].open("wb") as out:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from dangvien.orgs.models import Unit
+from dangvien.orgs.commands import read_input, unit_by_code, write_row_problems
 from dangvien.people.importer import KINDS, import_people
 
 _BAR = 30
@@ -33,14 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            unit = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
-        try:
-            content = options["file"].read_bytes()
-        except OSError as error:
-            raise CommandError(f"Không đọc được tệp: {error}") from None
+        unit = unit_by_code(options["unit"])
+        content = read_input(options["file"])
 
         def progress(done: int, total: int) -> None:
             self.stderr.write("\r" + progress_bar(done, total), ending="")
@@ -55,14 +49,7 @@ class Command(BaseCommand):
             on_progress=progress,
         )
         self.stderr.write("")
-        for problem in report.problems:
-            where = f"dòng {problem.row}" if problem.row else "cả tệp"
-            column = f" [{problem.column}]" if problem.column else ""
-            self.stdout.write(f"{where}{column}: {problem.message}")
-        if report.problems:
-            raise CommandError(
-                f"{len(report.problems)} lỗi trong {report.total_rows} dòng; không ghi dòng nào."
-            )
+        write_row_problems(self.stdout, report.problems, report.total_rows)
         if report.dry_run:
             self.stdout.write(f"Đã kiểm tra {report.total_rows} dòng: không có lỗi (chưa ghi).")
         else:

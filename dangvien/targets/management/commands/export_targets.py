@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvien.lib.periods import Period, PeriodError
-from dangvien.orgs.models import Unit
+from dangvien.orgs.commands import unit_by_code
 from dangvien.targets.excel import write_targets_xlsx
 from dangvien.targets.selectors import subtree_targets_unscoped
 
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="Tệp .xlsx sẽ ghi ra.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            unit = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
+        unit = unit_by_code(options["unit"])
         try:
             period = Period.parse(options["period"])
         except PeriodError:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from dangvien.orgs.models import Unit
+from dangvien.orgs.commands import read_input, unit_by_code, write_row_problems
 from dangvien.targets.excel import import_targets
 
 
@@ -23,25 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            unit = Unit.objects.get(code=options["unit"])
-        except Unit.DoesNotExist:
-            raise CommandError(f"Không có đơn vị mã {options['unit']}.") from None
-        try:
-            content = options["file"].read_bytes()
-        except OSError as error:
-            raise CommandError(f"Không đọc được tệp: {error}") from None
+        unit = unit_by_code(options["unit"])
+        content = read_input(options["file"])
         report = import_targets(
             acting_user=None, unit=unit, content=content, dry_run=options["dry_run"]
         )
-        for problem in report.problems:
-            where = f"dòng {problem.row}" if problem.row else "cả tệp"
-            column = f" [{problem.column}]" if problem.column else ""
-            self.stdout.write(f"{where}{column}: {problem.message}")
-        if report.problems:
-            raise CommandError(
-                f"{len(report.problems)} lỗi trong {report.total_rows} dòng; không ghi dòng nào."
-            )
+        write_row_problems(self.stdout, report.problems, report.total_rows)
         if report.dry_run:
             self.stdout.write(f"Đã kiểm tra {report.total_rows} dòng: không có lỗi (chưa ghi).")
         else:
