@@ -1,0 +1,189 @@
+"""Load the generated world: COPY on PostgreSQL (psycopg 3), executemany on SQLite.
+
+Everything is written in one transaction: a world loads whole or not at all. Ids come from
+the generator, so on PostgreSQL the sequences are moved past them afterwards.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from dangvien.accounts.audit import audit_record
+from dangvien.admission.models import Case, CaseEvent
+from dangvien.lib.db import refresh_planner_statistics
+from dangvien.lib.selectors import working_calendar
+from dangvien.orgs import geography
+from dangvien.orgs.models import Reorganisation, ReorganisationUnit, Unit, UnitVersion
+from dangvien.people.models import Category, Person, PositionHolding, StatusEvent
+from dangvien.rulebook.selectors import rule_in_force, rules_cached
+from dangvien.synth.generate import COLUMNS, TABLES, Context, Plan, generate
+from dangvien.targets.models import Target
+
+MODELS: dict[str, type[models.Model]] = {
+    "reorganisation": Reorganisation,
+    "unit": Unit,
+    "reorganisation_unit": ReorganisationUnit,
+    "unit_version": UnitVersion,
+    "person": Person,
+    "status_event": StatusEvent,
+    "position": PositionHolding,
+    "case": Case,
+    "case_event": CaseEvent,
+    "target": Target,
+}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class LoadResult:
+    rows: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _context() -> Context:
+    central = geography.ensure_central()
+    first_ids = {
+        table: (MODELS[table]._default_manager.aggregate(m=Max("id"))["m"] or 0) + 1
+        for table in TABLES
+    }
+    categories = {(c.kind, c.code): c.pk for c in Category.objects.all()}
+    values: dict[tuple[str, date], int] = {}
+
+    def rule(key: str, on: date) -> int:
+        if (key, on) not in values:
+            values[(key, on)] = int(rule_in_force(key, on).value)
+        return values[(key, on)]
+
+    # The labels the admission selectors give each deadline (`case_deadline`).
+    labels = {
+        "decision": _("Quyết định kết nạp"),
+        "ceremony": _("Tổ chức lễ kết nạp"),
+        "recognition": _("Quyết định công nhận chính thức"),
+        "conversion": _("Chi bộ xét công nhận chính thức"),
+    }
+    return Context(
+        categories=categories,
+        first_ids=first_ids,
+        central_id=central.pk,
+        central_path=central.path,
+        calendar=working_calendar(),
+        rule=rule,
+        labels=labels,
+    )
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self.sql: dict[str, str] = {}
+        # SQLite keeps datetimes as naive UTC text, as Django writes them.
+        self.datetimes: dict[str, list[int]] = {}
+        for table, columns in COLUMNS.items():
+            model = MODELS[table]
+            db_table = connection.ops.quote_name(model._meta.db_table)
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            if self.vendor == "postgresql":
+                self.sql[table] = f"COPY {db_table} ({names}) FROM STDIN"
+            else:
+                marks = ", ".join("?" for _c in columns)
+                # Names from the models' metadata, values as parameters.
+                self.sql[table] = f"INSERT INTO {db_table} ({names}) VALUES ({marks})"  # noqa: S608
+            fields = {f.attname: f for f in model._meta.concrete_fields}
+            self.datetimes[table] = [
+                i for i, c in enumerate(columns) if isinstance(fields[c], models.DateTimeField)
+            ]
+
+    def write(self, table: str, rows: list[tuple[object, ...]]) -> None:
+        if not rows:
+            return
+        raw: Any = connection.connection
+        if self.vendor == "postgresql":
+            with raw.cursor() as cursor, cursor.copy(self.sql[table]) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        stamps = self.datetimes[table]
+        if stamps:
+            rows = [_naive(row, stamps) for row in rows]
+        raw.executemany(self.sql[table], rows)
+
+
+def _naive(row: tuple[object, ...], indexes: list[int]) -> tuple[object, ...]:
+    values = list(row)
+    for i in indexes:
+        value = values[i]
+        if isinstance(value, datetime):
+            values[i] = value.replace(tzinfo=None).isoformat(" ")
+    return tuple(values)
+
+
+def _reset_sequences() -> None:
+    if connection.vendor != "postgresql":
+        return
+    statements = connection.ops.sequence_reset_sql(no_style(), list(MODELS.values()))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _rebuild_tallies(result: LoadResult) -> None:
+    """The kept counts, if that app has its rebuild yet (issue 6 builds it alongside)."""
+    if importlib.util.find_spec("dangvien.tallies.services") is None:
+        result.notes.append(_("Chưa có dangvien.tallies.services: bỏ qua việc tính lại số liệu."))
+        return
+    services = importlib.import_module("dangvien.tallies.services")
+    rebuild = getattr(services, "tallies_rebuild", None)
+    if rebuild is None:
+        result.notes.append(_("Chưa có tallies_rebuild: bỏ qua việc tính lại số liệu."))
+        return
+    started = time.perf_counter()
+    rebuild()
+    result.seconds["tallies"] = time.perf_counter() - started
+
+
+def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult:
+    """Generate and write the world of `plan` in one transaction; then the kept counts and,
+    on PostgreSQL, the planner statistics."""
+    result = LoadResult()
+    started = time.perf_counter()
+    with transaction.atomic(), rules_cached():
+        ctx = _context()
+        writer = _Writer()
+        create_id = ctx.first_ids["reorganisation"]
+        for batch in generate(plan, ctx):
+            if batch.table == "_progress":
+                if on_progress is not None:
+                    done, total = batch.rows[0]
+                    on_progress(int(str(done)), int(str(total)))
+                continue
+            writer.write(batch.table, batch.rows)
+            result.rows[batch.table] += len(batch.rows)
+        _reset_sequences()
+        # One audit event for the whole load, on the reorganisation that created the tree.
+        audit_record(
+            actor=None,
+            action="synth.load",
+            target=Reorganisation.objects.get(pk=create_id),
+            unit=None,
+            changes={"scale": [None, plan.scale.value], "seed": [None, plan.seed]},
+        )
+    result.seconds["load"] = time.perf_counter() - started
+    _rebuild_tallies(result)
+    started = time.perf_counter()
+    refresh_planner_statistics()
+    if connection.vendor == "postgresql":
+        result.seconds["analyze"] = time.perf_counter() - started
+    return result
