@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from dangvien.lib.env import EnvError, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -108,11 +109,30 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
-    url = env_str("DATABASE_URL", "")
+def _databases(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, object]]:
+    """SQLite in the data folder by default; PostgreSQL from `DATABASE_URL`, and optionally a
+    streaming replica from `DATABASE_REPLICA_URL` that reports and dashboards read from (see
+    `dangvien/lib/dbrouter.py`). Both URLs may come from files (`*_FILE`): they hold the
+    password."""
+    url = env_secret("DATABASE_URL", None, environ) or ""
+    replica_url = env_secret("DATABASE_REPLICA_URL", None, environ) or ""
+    if replica_url and not url:
+        raise EnvError(
+            "DATABASE_REPLICA_URL is set without DATABASE_URL: a replica needs a primary"
+        )
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
-        return {"default": config}
+        databases: dict[str, dict[str, object]] = {
+            "default": _parse_database_url(url, "DATABASE_URL")
+        }
+        if replica_url:
+            replica = _parse_database_url(replica_url, "DATABASE_REPLICA_URL")
+            if replica["ENGINE"] != databases["default"]["ENGINE"]:
+                raise EnvError("DATABASE_REPLICA_URL: not the same database engine as DATABASE_URL")
+            # Under the test runner the replica is the test database itself (no second
+            # test database to create, no migrations to run on a read-only standby).
+            replica["TEST"] = {"MIRROR": "default"}
+            databases["replica"] = replica
+        return databases
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -130,7 +150,21 @@ def _databases() -> dict[str, dict[str, object]]:
     }
 
 
+def _parse_database_url(url: str, name: str) -> dict[str, object]:
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        # The message names the variable, never the URL (it may hold a password).
+        raise EnvError(f"{name}: not a database URL ({exc.__class__.__name__})") from None
+
+
+def _database_routers(databases: dict[str, dict[str, object]]) -> list[str]:
+    # Without a replica there is nothing to route: Django's default of one database.
+    return ["dangvien.lib.dbrouter.PrimaryReplicaRouter"] if "replica" in databases else []
+
+
 DATABASES = _databases()
+DATABASE_ROUTERS = _database_routers(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

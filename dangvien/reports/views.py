@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from dangvien.accounts.selectors import root_units_for, unit_get_for_user
 from dangvien.admission.alerts import alerts_for
+from dangvien.lib.dbrouter import reads_from_replica
 from dangvien.lib.periods import PeriodKind
 from dangvien.orgs.models import Unit
 from dangvien.orgs.selectors import unit_breadcrumb
@@ -80,7 +81,9 @@ def _average_over(percent: Decimal | None, decimals: int) -> str | None:
     return f"{word} {formats.vn_percent(abs(percent), decimals)}"
 
 
+# Both pages only read: with a replica configured they read from it (a few seconds behind).
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     unit = _unit(request, pk)
     today = timezone.localdate()
@@ -183,6 +186,7 @@ def _download(table: Table, fmt: str, unit: Unit) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def report(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     unit = unit_get_for_user(request.user, pk)
     spec = REPORTS.get(name)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.dbrouter import reading_from_replica
 from dangvien.lib.periods import Period, PeriodError
 from dangvien.orgs.models import Unit
 from dangvien.reports import formats
@@ -53,7 +54,9 @@ class Command(BaseCommand):
                 _("Định dạng “%(fmt)s” không hợp lệ; chọn một trong: %(all)s.")
                 % {"fmt": fmt, "all": ", ".join(FORMATS)}
             )
-        table = spec.build(unit=unit, period=period, as_of=as_of, decimals=decimals)
+        # Only reads: from the replica when one is configured, sparing the primary.
+        with reading_from_replica():
+            table = spec.build(unit=unit, period=period, as_of=as_of, decimals=decimals)
         out = options["out"]
         if fmt in BINARY:
             if not out:
