@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -33,6 +34,13 @@ from dangvien.people.models import (
     Transfer,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
+from dangvien.tallies.models import Metric
+from dangvien.tallies.services import (
+    STATUS_METRIC,
+    tallies_add,
+    tally_admission_moved,
+    tally_status_event,
+)
 
 BATCH = 2000
 
@@ -241,6 +249,7 @@ def people_bulk_create(
                     for p, e in zip(people, chunk, strict=True)
                 ]
             )
+            _tally_created(people, chunk)
             MassOrgMembership.objects.bulk_create(
                 [
                     MassOrgMembership(person=p, organisation=org)
@@ -264,6 +273,19 @@ def people_bulk_create(
         return created
 
 
+def _tally_created(people: Sequence[Person], entries: Sequence[NewPerson]) -> None:
+    """Kept counts of a batch of new records: their admissions and first status events
+    (one statement for the batch)."""
+    counts: Counter[tuple[str, date, str]] = Counter()
+    for person, entry in zip(people, entries, strict=True):
+        if person.decision_date is not None:
+            counts[(entry.unit.path, person.decision_date, Metric.ADMITTED)] += 1
+        metric = STATUS_METRIC.get(entry.status)
+        if metric is not None:
+            counts[(entry.unit.path, entry.status_since, metric)] += 1
+    tallies_add(counts)
+
+
 # --- change ---------------------------------------------------------------------------
 
 
@@ -274,6 +296,7 @@ def person_update(
     basis and an approver; contact details need an editor."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
+        admission_before = (person.admission_unit_id, person.decision_date)
         unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
         if unknown or {"status", "unit", "admission_unit", "search_text", "sort_key"} & set(
             changes
@@ -323,6 +346,9 @@ def person_update(
             person.admission_unit = person.unit
             fields.append("admission_unit")
         person.save(update_fields=fields)
+        tally_admission_moved(
+            before=admission_before, after=(person.admission_unit_id, person.decision_date)
+        )
         audit_record(
             actor=acting_user,
             action="person.correct" if confidential else "person.update",
@@ -366,6 +392,7 @@ def person_set_status(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(acting_user, person.unit, Role.APPROVER)
+        admission_before = (person.admission_unit_id, person.decision_date)
         before = snapshot(person, ["status", "status_since", *(admission or {}).keys()])
         for name, value in (admission or {}).items():
             if name not in {
@@ -410,6 +437,10 @@ def person_set_status(
             unit=person.unit,
             recorded_by=actor_user(acting_user),
         )
+        tally_admission_moved(
+            before=admission_before, after=(person.admission_unit_id, person.decision_date)
+        )
+        tally_status_event(event, person.unit.path)
         audit_record(
             actor=acting_user,
             action="person.status",

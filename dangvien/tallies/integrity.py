@@ -1,0 +1,187 @@
+"""`dangvien check-integrity`: recompute what is kept and check what must hold, listing
+every difference. Read-only; each check is a fixed number of queries (GROUP BY, one pass
+over the units), so it runs on a whole country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from dangvien.orgs.models import Unit, UnitVersion
+from dangvien.orgs.rules import path_step
+from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.tallies.models import Tally
+from dangvien.tallies.services import expected_tallies
+
+# Statuses of a person that still belongs to a cell (their cell must exist).
+_CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # "tally", "path", "version", "status", "orphan"
+    message: str
+
+
+def _tallies() -> Iterator[Finding]:
+    expected = expected_tallies()
+    kept = {
+        (u, m, k): n for u, m, k, n in Tally.objects.values_list("unit", "month", "metric", "total")
+    }
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    for key in sorted(set(expected) | set(kept)):
+        want, have = expected.get(key, 0), kept.get(key, 0)
+        if want != have:
+            unit_id, month, metric = key
+            yield Finding(
+                "tally",
+                _(
+                    "Số liệu tổng hợp sai: %(unit)s, tháng %(month)s, %(metric)s: "
+                    "đang lưu %(kept)s, tính lại được %(actual)s."
+                )
+                % {
+                    "unit": codes.get(unit_id, f"#{unit_id}"),
+                    "month": f"{month:%m/%Y}",
+                    "metric": metric,
+                    "kept": have,
+                    "actual": want,
+                },
+            )
+
+
+def _paths() -> Iterator[Finding]:
+    """Each unit's path is the path of the unit it sits under plus its own step: its
+    successor if it ended with one, else its parent."""
+    units = {
+        pk: (code, path, parent, successor, ended)
+        for pk, code, path, parent, successor, ended in Unit.objects.values_list(
+            "pk", "code", "path", "parent_id", "successor_id", "valid_to"
+        )
+    }
+    for pk, (code, path, parent, successor, ended) in sorted(units.items()):
+        above = successor if ended is not None and successor is not None else parent
+        want = (units[above][1] if above is not None else "") + path_step(pk)
+        if path != want:
+            yield Finding(
+                "path",
+                _("Đường dẫn cây sai: %(unit)s có %(path)s, đúng phải là %(want)s.")
+                % {"unit": code, "path": path, "want": want},
+            )
+    open_versions = UnitVersion.objects.filter(valid_to__isnull=True).values_list(
+        "unit_id", "name", "parent_id", "path"
+    )
+    names = dict(Unit.objects.values_list("pk", "name"))
+    seen: dict[int, int] = {}
+    for unit_id, name, parent, path in open_versions:
+        seen[unit_id] = seen.get(unit_id, 0) + 1
+        code, unit_path, unit_parent, _successor, ended = units[unit_id]
+        if ended is not None:
+            yield Finding(
+                "version",
+                _("%(unit)s đã chấm dứt nhưng còn phiên bản đang hiệu lực.") % {"unit": code},
+            )
+        elif (path, parent, name) != (unit_path, unit_parent, names[unit_id]):
+            yield Finding(
+                "version",
+                _(
+                    "Phiên bản hiện hành của %(unit)s không khớp với đơn vị "
+                    "(tên, cấp trên hoặc đường dẫn)."
+                )
+                % {"unit": code},
+            )
+    for pk, (code, _path, _parent, _successor, ended) in sorted(units.items()):
+        if ended is None and seen.get(pk, 0) != 1:
+            yield Finding(
+                "version",
+                _("%(unit)s có %(n)s phiên bản đang hiệu lực (phải có đúng một).")
+                % {"unit": code, "n": seen.get(pk, 0)},
+            )
+
+
+def _statuses() -> Iterator[Finding]:
+    """A record's status is that of its latest uncorrected status event."""
+    latest = (
+        StatusEvent.objects.filter(person=OuterRef("pk"), corrections__isnull=True)
+        .order_by("-on", "-id")
+        .values("status")[:1]
+    )
+    wrong = (
+        Person.objects.annotate(latest=Subquery(latest, output_field=CharField()))
+        .filter(Q(latest__isnull=True) | ~Q(status=F("latest")))
+        .values_list("pk", "full_name", "unit__code", "status", "latest")
+        .order_by("pk")
+    )
+    for pk, name, unit, status, event in wrong:
+        values = {"name": name, "pk": pk, "unit": unit, "status": status, "event": event}
+        if event is None:
+            yield Finding(
+                "status",
+                _("%(name)s (#%(pk)s, %(unit)s) không có lần thay đổi tình trạng nào.") % values,
+            )
+        else:
+            yield Finding(
+                "status",
+                _(
+                    "%(name)s (#%(pk)s, %(unit)s) đang ghi “%(status)s” nhưng lần thay đổi "
+                    "tình trạng gần nhất là “%(event)s”."
+                )
+                % values,
+            )
+
+
+def _orphans() -> Iterator[Finding]:
+    """Rows that point at nothing sensible."""
+    stranded = (
+        Person.objects.filter(
+            status__in=_CURRENT, unit__valid_to__isnull=False, unit__successor__isnull=True
+        )
+        .values_list("pk", "full_name", "unit__code")
+        .order_by("pk")
+    )
+    for pk, name, unit in stranded:
+        yield Finding(
+            "orphan",
+            _(
+                "%(name)s (#%(pk)s) còn sinh hoạt ở %(unit)s, đơn vị đã giải thể "
+                "không có đơn vị kế thừa."
+            )
+            % {"name": name, "pk": pk, "unit": unit},
+        )
+    unadmitted = (
+        Person.objects.filter(decision_date__isnull=False, admission_unit__isnull=True)
+        .values_list("pk", "full_name")
+        .order_by("pk")
+    )
+    for pk, name in unadmitted:
+        yield Finding(
+            "orphan",
+            _("%(name)s (#%(pk)s) có ngày quyết định kết nạp nhưng không có chi bộ kết nạp.")
+            % {"name": name, "pk": pk},
+        )
+    crossed = (
+        StatusEvent.objects.filter(corrects__isnull=False)
+        .exclude(corrects__person=F("person"))
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    for pk in crossed:
+        yield Finding(
+            "orphan",
+            _("Lần thay đổi tình trạng #%(pk)s đính chính một lần của người khác.") % {"pk": pk},
+        )
+    negative = Tally.objects.filter(total__lt=0).values_list("unit__code", "month", "metric")
+    for unit, month, metric in negative:
+        yield Finding(
+            "orphan",
+            _("Số liệu tổng hợp âm: %(unit)s, tháng %(month)s, %(metric)s.")
+            % {"unit": unit, "month": f"{month:%m/%Y}", "metric": metric},
+        )
+
+
+def check_integrity() -> list[Finding]:
+    """Every difference found, in the order: kept counts, tree, statuses, orphans."""
+    return [*_tallies(), *_paths(), *_statuses(), *_orphans()]

@@ -1,0 +1,59 @@
+"""Counts kept per unit, month and metric (issue 6), so a dashboard reads a handful of rows.
+
+Decision — a roll-up row per ancestor, not sums over path prefixes. A row
+`(unit, month, metric)` holds the count over the unit's whole *current* subtree (the same
+subtree the reports count: `Unit.path` prefix, ended units included under their
+successor). An event in a cell adds to the cell's row and to one row of each of its
+ancestors, found by decoding `Unit.path` (no query). So:
+
+- reading a subtree's count for a period is `SUM(total) WHERE unit = u AND metric = m AND
+  month BETWEEN …`: at most 12 rows a year, whatever the size of the subtree (the root of
+  a country of 5 million members reads the same handful of rows as a cell);
+- a write costs one upsert statement touching depth (≤ 6) rows; the ancestors' rows are
+  hot (every admission in a province updates the province's row of that month), which
+  serialises concurrent writers on that row for the rest of their transaction — short
+  service transactions, so acceptable; rows are locked in path order so there are no
+  deadlocks;
+- a reorganisation that moves a subtree subtracts the moved unit's rows from the old
+  ancestors and adds them to the new ones (a few statements, see `tallies.services`).
+
+The alternative, one row per cell summed over `unit__path__startswith`, writes one row
+per event but makes a root read scan every cell's rows (tens of thousands of units × months)
+and joins the unit table: exactly the cost the kept counts are there to avoid.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangvien.orgs.models import Unit
+
+
+class Metric(models.TextChoices):
+    # By `Person.decision_date`, for the subtree of `Person.admission_unit`.
+    ADMITTED = "admitted", _("Kết nạp")
+    # By uncorrected `StatusEvent.on`, for the subtree of `StatusEvent.unit`.
+    RECOGNISED = "recognised", _("Công nhận chính thức")
+    REMOVED = "removed", _("Xóa tên")
+    LEFT = "left", _("Ra khỏi Đảng")
+    EXPELLED = "expelled", _("Khai trừ")
+    DECEASED = "deceased", _("Từ trần")
+
+
+class Tally(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # The first day of the month counted.
+    month = models.DateField()
+    metric = models.CharField(max_length=16, choices=Metric.choices)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "metric"], name="tally_once")
+        ]
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} {self.metric}: {self.total}"

@@ -1,0 +1,216 @@
+"""Every write of the kept counts. The write paths of people and of the tree call these in
+their own transaction, so a count is never behind the records it counts.
+
+Upsert: one `INSERT … ON CONFLICT (unit, month, metric) DO UPDATE SET total = total +
+excluded.total` statement per batch (PostgreSQL ≥ 9.5 and SQLite ≥ 3.24 share the syntax).
+It is additive and atomic per row, so two transactions adding to the same row both count.
+Django's `bulk_create(update_conflicts=True)` cannot do this: it sets the column to the
+*excluded* value (`total = EXCLUDED.total`), which would lose the other writer's count.
+Rows are sent in (unit, month, metric) order, so concurrent writers lock the shared
+ancestor rows in the same order and cannot deadlock on them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.tallies.models import Metric, Tally
+
+Key = tuple[int, date, str]  # (unit id, first day of the month, metric)
+
+# The status events that are counted, and under which metric.
+STATUS_METRIC: dict[str, str] = {
+    Status.OFFICIAL: Metric.RECOGNISED,
+    Status.REMOVED: Metric.REMOVED,
+    Status.LEFT: Metric.LEFT,
+    Status.EXPELLED: Metric.EXPELLED,
+    Status.DECEASED: Metric.DECEASED,
+}
+_CHUNK = 500
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids of a unit's current ancestors and of the unit itself, root first, read from
+    its materialised path (each step is the id in base 36)."""
+    return [int(path[i : i + PATH_STEP], 36) for i in range(0, len(path), PATH_STEP)]
+
+
+def _spread(counts: Mapping[tuple[str, date, str], int]) -> Counter[Key]:
+    """Counts per (cell path, day or month, metric) → counts per (unit, month, metric) for
+    the cell and each of its ancestors."""
+    spread: Counter[Key] = Counter()
+    for (path, day, metric), n in counts.items():
+        if not n:
+            continue
+        month = month_of(day)
+        for unit_id in path_ids(path):
+            spread[(unit_id, month, metric)] += n
+    return spread
+
+
+def _upsert(deltas: Mapping[Key, int]) -> None:
+    rows = sorted((k, n) for k, n in deltas.items() if n)
+    if not rows:
+        return
+    table = connection.ops.quote_name(Tally._meta.db_table)
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params: list[int | date | str] = []
+        for (unit_id, month, metric), n in chunk:
+            params += [unit_id, month, metric, n]
+        # Only the quoted table name and placeholders are formatted in; values are params.
+        sql = (
+            f"INSERT INTO {table} (unit_id, month, metric, total) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (unit_id, month, metric) DO UPDATE "
+            f"SET total = {table}.total + excluded.total"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def tallies_add(counts: Mapping[tuple[str, date, str], int]) -> None:
+    """Add counts given per (path of the cell, a day of the month, metric) to the cell and
+    its ancestors: one statement per 500 rows, whatever the number of events behind them."""
+    _upsert(_spread(counts))
+
+
+def tally_change(*, unit: Unit, day: date, metric: str, delta: int) -> None:
+    """Add `delta` to `metric` for the month of `day`, in `unit` and all its current
+    ancestors (one statement)."""
+    tallies_add({(unit.path, day, metric): delta})
+
+
+def tally_admission_moved(
+    *,
+    before: tuple[int | None, date | None],
+    after: tuple[int | None, date | None],
+) -> None:
+    """A person's (admission unit id, decision date) changed: move their admission."""
+    if before == after:
+        return
+    ids = {u for u, d in (before, after) if u is not None and d is not None}
+    paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
+    counts: Counter[tuple[str, date, str]] = Counter()
+    for (unit_id, day), sign in ((before, -1), (after, 1)):
+        if unit_id is not None and day is not None:
+            counts[(paths[unit_id], day, Metric.ADMITTED)] += sign
+    tallies_add(counts)
+
+
+def tally_status_event(event: StatusEvent, unit_path: str) -> None:
+    """A status event was recorded in the unit at `unit_path`; if it corrects another one,
+    the corrected event no longer counts."""
+    counts: Counter[tuple[str, date, str]] = Counter()
+    metric = STATUS_METRIC.get(event.status)
+    if metric is not None:
+        counts[(unit_path, event.on, metric)] += 1
+    old = event.corrects
+    if old is not None and old.status in STATUS_METRIC:
+        counts[(old.unit.path, old.on, STATUS_METRIC[old.status])] -= 1
+    tallies_add(counts)
+
+
+def tallies_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
+    """The unit (with its subtree) moved from `old_path` to `new_path`: its rows, which
+    count that subtree, leave the ancestors it left and join those it joined. Called by
+    the tree's services where they change paths, in their transaction (three statements)."""
+    old = set(path_ids(old_path)[:-1])
+    new = set(path_ids(new_path)[:-1])
+    left, joined = old - new, new - old
+    if not left and not joined:
+        return
+    rows = list(Tally.objects.filter(unit_id=unit_id).values_list("month", "metric", "total"))
+    deltas: Counter[Key] = Counter()
+    for month, metric, total in rows:
+        for ancestor in left:
+            deltas[(ancestor, month, metric)] -= total
+        for ancestor in joined:
+            deltas[(ancestor, month, metric)] += total
+    _upsert(deltas)
+
+
+# --- recomputation from the raw records ------------------------------------------------
+
+
+def expected_cell_counts(
+    prefixes: Iterable[str] | None = None,
+) -> Counter[tuple[str, date, str]]:
+    """Counts per (path of the counted unit, month, metric) recomputed from the raw records,
+    optionally only for records under the given paths (two GROUP BY queries)."""
+    where_admitted, where_events = Q(), Q()
+    for prefix in prefixes or ():
+        where_admitted |= Q(admission_unit__path__startswith=prefix)
+        where_events |= Q(unit__path__startswith=prefix)
+    counts: Counter[tuple[str, date, str]] = Counter()
+    admitted = (
+        Person.objects.filter(where_admitted, decision_date__isnull=False)
+        .annotate(m=TruncMonth("decision_date"))
+        .values_list("admission_unit__path", "m")
+        .annotate(n=Count("pk"))
+    )
+    for path, month, n in admitted:
+        if path is not None:
+            counts[(path, month, Metric.ADMITTED)] += n
+    events = (
+        StatusEvent.objects.filter(
+            where_events, status__in=list(STATUS_METRIC), corrections__isnull=True
+        )
+        .annotate(m=TruncMonth("on"))
+        .values_list("unit__path", "m", "status")
+        .annotate(n=Count("pk"))
+    )
+    for path, month, status, n in events:
+        counts[(path, month, STATUS_METRIC[status])] += n
+    return counts
+
+
+def expected_tallies(units: Iterable[Unit] | None = None) -> Counter[Key]:
+    """What every kept row should hold (or, given units, the rows of those units and of
+    every unit in their current subtrees), from the raw records."""
+    if units is None:
+        return _spread(expected_cell_counts())
+    prefixes = sorted({u.path for u in units})
+    roots = [p for i, p in enumerate(prefixes) if not any(p.startswith(q) for q in prefixes[:i])]
+    if not roots:
+        return Counter()
+    wanted = set()
+    for root in roots:
+        wanted |= set(Unit.objects.filter(path__startswith=root).values_list("pk", flat=True))
+    spread = _spread(expected_cell_counts(roots))
+    return Counter({k: n for k, n in spread.items() if k[0] in wanted})
+
+
+def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
+    """Recompute the kept counts from the raw records, in one transaction: all of them, or
+    the rows of the given units and of every unit in their current subtrees (their
+    ancestors are left as they are: rebuild those too, or everything, if records were
+    loaded or moved across them). For loaders that bypass the services and for repairs.
+    Returns the number of rows written."""
+    with transaction.atomic():
+        unit_list = None if units is None else list(units)
+        expected = expected_tallies(unit_list)
+        if unit_list is None:
+            Tally.objects.all().delete()
+        else:
+            for unit in unit_list:
+                Tally.objects.filter(unit__path__startswith=unit.path).delete()
+        rows = [
+            Tally(unit_id=u, month=m, metric=k, total=n)
+            for (u, m, k), n in sorted(expected.items())
+            if n
+        ]
+        Tally.objects.bulk_create(rows, batch_size=2000)
+        return len(rows)
