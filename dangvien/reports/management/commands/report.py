@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.lib.dbrouter import reading_from_replica
 from dangvien.lib.periods import Period, PeriodError
+from dangvien.orgs.commands import unit_by_code
 from dangvien.orgs.models import Unit
 from dangvien.reports import formats
 from dangvien.reports.registry import REPORTS
@@ -74,12 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
 
     def _unit(self, code: str) -> Unit:
-        if not code.strip():
-            raise CommandError(_("Cần mã đơn vị: --unit MÃ."))
-        unit = Unit.objects.filter(code=code.strip()).first()
-        if unit is None:
-            raise CommandError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})
-        return unit
+        return unit_by_code(code)
 
     def _period(self, text: str) -> Period:
         if not text.strip():
