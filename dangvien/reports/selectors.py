@@ -21,6 +21,12 @@ What is counted (decided for issue 5; the notes of each report repeat what matte
   Members count in the cell they were registered in that day: their cell today, or the
   one a transfer received after that day took them from.
 
+Kept counts: admissions (achievement, movement, ranking, the children's rows) are read
+from `dangvien.tallies` — rows per unit and month kept in the same transaction as the
+records — for the whole months of the period, and from the records for the days of an
+unfinished last month. For an ended unit whose tree of its last day is not its current
+subtree, the records answer (no kept row counts that tree).
+
 Query budget: every selector runs a fixed number of queries whatever the size of the
 subtree or the number of children (GROUP BY, conditional aggregation, path prefixes).
 """
@@ -84,6 +90,8 @@ from dangvien.reports.types import (
     TrainingRow,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
+from dangvien.tallies.models import Metric
+from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
 
@@ -237,8 +245,40 @@ def _between(start: date, until: date) -> Q:
     return Q(decision_date__gte=start, decision_date__lte=until)
 
 
+def _kept(sub: _Subtree) -> bool:
+    """Whether the kept counts answer for the subtree: they count a unit's *current*
+    subtree, which is what a report counts unless the unit has ended (then its tree of its
+    last day is counted, which no kept row holds: the raw records answer)."""
+    return sub.prefixes == (sub.unit.path,)
+
+
 def _count_admitted(sub: _Subtree, spans: list[tuple[date, date]]) -> list[int]:
-    """Admissions in each (start, until) span, in one query."""
+    """Admissions in each (start, until) span: the whole months from the kept counts and
+    the days of a last, unfinished month from the records (two queries), or everything from
+    the records in one query when the kept counts cannot answer."""
+    if not spans:
+        return []
+    cuts = [split_span(s, u) for s, u in spans]
+    if _kept(sub) and all(c is not None for c in cuts):
+        kept_cuts = [c for c in cuts if c is not None]
+        counts = monthly_counts(
+            [sub.unit.pk],
+            [Metric.ADMITTED],
+            min(c.first for c in kept_cuts),
+            max(c.last for c in kept_cuts),
+        )
+        tails = list(dict.fromkeys(c.tail for c in kept_cuts if c.tail is not None))
+        tail_counts = dict(zip(tails, _count_admitted_raw(sub, tails), strict=True))
+        return [
+            sum(n for (_u, _k, m), n in counts.items() if c.first <= m <= c.last)
+            + (tail_counts[c.tail] if c.tail is not None else 0)
+            for c in kept_cuts
+        ]
+    return _count_admitted_raw(sub, spans)
+
+
+def _count_admitted_raw(sub: _Subtree, spans: list[tuple[date, date]]) -> list[int]:
+    """Admissions in each (start, until) span from the records, in one query."""
     if not spans:
         return []
     lowest = min(s for s, _u in spans)
@@ -334,18 +374,19 @@ def _children(unit: Unit) -> list[dict[str, Any]]:
 def _children_rows(
     sub: _Subtree, children: list[dict[str, Any]], period: Period, until: date
 ) -> list[AchievementRow]:
-    """Each active child's admissions (one GROUP BY on the path prefix) and targets."""
+    """Each active child's admissions and targets: the whole months from the kept counts
+    and the days of an unfinished last month from the records (or all from the records
+    when the kept counts cannot answer), one GROUP BY each."""
     if not children:
         return []
-    width = len(sub.unit.path) + PATH_STEP
-    counts = dict(
-        _admitted(sub)
-        .filter(_between(period.start, until))
-        .annotate(prefix=Substr("admission_unit__path", 1, width))
-        .values("prefix")
-        .annotate(n=Count("pk"))
-        .values_list("prefix", "n")
-    )
+    cut = split_span(period.start, until)
+    if _kept(sub) and cut is not None:
+        by_pk = sums_by_unit([c["pk"] for c in children], Metric.ADMITTED, cut.first, cut.last)
+        counts = Counter({c["path"]: by_pk.get(c["pk"], 0) for c in children})
+        if cut.tail is not None:
+            counts.update(_admitted_by_child(sub, *cut.tail))
+    else:
+        counts = _admitted_by_child(sub, period.start, until)
     chains = {c["pk"]: sub.chain(c["pk"]) for c in children}
     targets = _targets(chains, [period.code])
     rows = [
@@ -353,6 +394,22 @@ def _children_rows(
         for c in children
     ]
     return _best_first(rows)
+
+
+def _admitted_by_child(sub: _Subtree, start: date, until: date) -> Counter[str]:
+    """Admissions in [start, until] per path of the children of the unit (one GROUP BY on
+    the path prefix)."""
+    width = len(sub.unit.path) + PATH_STEP
+    return Counter(
+        dict(
+            _admitted(sub)
+            .filter(_between(start, until))
+            .annotate(prefix=Substr("admission_unit__path", 1, width))
+            .values("prefix")
+            .annotate(n=Count("pk"))
+            .values_list("prefix", "n")
+        )
+    )
 
 
 def _path_on(day: date) -> Coalesce:

@@ -1,0 +1,96 @@
+"""Reports read admissions from the kept counts, with the same figures as the records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dangvien.lib.periods import Period
+from dangvien.orgs.models import Unit
+from dangvien.orgs.services import Decision, units_merge
+from dangvien.people.models import Status
+from dangvien.reports import selectors
+from dangvien.tallies.models import Metric, Tally
+from dangvien.tallies.selectors import admitted_by_month, split_span
+from tests.conftest import World
+from tests.people.factories import make_people
+
+YEAR = Period.parse("2024")
+
+
+def _admit(world: World, count: int, cell: Unit | None = None) -> None:
+    days = [date(2024, 1 + i % 12, 1 + i % 28) for i in range(count)]
+    for i, day in enumerate(days):
+        make_people(
+            cell or world.cell_1,
+            [f"Người {i}"],
+            Status.PROBATIONARY,
+            decision_date=day,
+            ceremony_date=day,
+        )
+
+
+def test_split_span_cuts_whole_months_and_a_tail() -> None:
+    whole = split_span(date(2024, 1, 1), date(2024, 3, 31))
+    assert whole is not None
+    assert (whole.first, whole.last, whole.tail) == (
+        date(2024, 1, 1),
+        date(2024, 3, 1),
+        None,
+    )
+    part = split_span(date(2024, 1, 1), date(2024, 3, 15))
+    assert part is not None
+    assert (part.last, part.tail) == (
+        date(2024, 2, 1),
+        (date(2024, 3, 1), date(2024, 3, 15)),
+    )
+    first = split_span(date(2024, 1, 1), date(2024, 1, 9))
+    assert first is not None
+    assert not first.has_months
+    assert split_span(date(2024, 1, 5), date(2024, 3, 31)) is None
+
+
+def test_achievement_reads_the_kept_counts(world: World) -> None:
+    _admit(world, 14)
+    mid = selectors.achievement(unit=world.root, period=YEAR, as_of=date(2024, 6, 15))
+    # January and February two each, March to May one each, and 6 June.
+    assert mid.row.admitted == 8
+    early = selectors.achievement(unit=world.root, period=YEAR, as_of=date(2024, 6, 5))
+    assert early.row.admitted == 7
+    assert selectors.achievement(unit=world.root, period=YEAR).row.admitted == 14
+    # Proof that the figure comes from the kept rows: a broken one shows through.
+    Tally.objects.filter(unit=world.root, metric=Metric.ADMITTED, month=date(2024, 2, 1)).update(
+        total=10
+    )
+    assert selectors.achievement(unit=world.root, period=YEAR).row.admitted == 22
+    children = selectors.achievement(unit=world.an_my, period=YEAR).children
+    assert {c.unit_code: c.admitted for c in children} == {"QN.TK.AM.1": 14, "QN.TK.AM.2": 0}
+
+
+def test_a_root_count_reads_a_constant_number_of_queries(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    _admit(world, 3)
+    root = Unit.objects.get(pk=world.root.pk)
+    with django_assert_num_queries(1):
+        assert sum(admitted_by_month(root, date(2024, 1, 1), date(2024, 12, 31)).values()) == 3
+    _admit(world, 30, world.kb_school)
+    with django_assert_num_queries(1):
+        assert sum(admitted_by_month(root, date(2024, 1, 1), date(2024, 12, 31)).values()) == 33
+    with django_assert_num_queries(8):
+        assert selectors.achievement(unit=root, period=YEAR).row.admitted == 33
+
+
+def test_an_ended_unit_is_counted_from_the_records(world: World) -> None:
+    _admit(world, 5)
+    units_merge(
+        acting_user=None,
+        sources=[world.an_my],
+        target=world.kinh_bac,
+        decision=Decision(effective=date(2025, 7, 1)),
+    )
+    Tally.objects.all().update(total=0)
+    ended = Unit.objects.get(pk=world.an_my.pk)
+    # Its cells now sit under Kinh Bắc: the tree of its last day is not what any kept row
+    # counts, so the records answer.
+    assert selectors.achievement(unit=ended, period=YEAR).row.admitted == 5
