@@ -60,9 +60,10 @@ class Command(BaseCommand):
             self.stderr.write("")
         total = time.perf_counter() - started
         width = max(len(t) for t in result.rows) + 2
-        self.stdout.write(f"{_('Bảng'):<{width}}{_('Số dòng'):>12}")
+        self.stdout.write(f"{_('Bảng'):<{width}}{_('Số dòng'):>12}{_('Ghi (giây)'):>12}")
         for table, count in result.rows.items():
-            self.stdout.write(f"{table:<{width}}{count:>12,}")
+            seconds = result.write_seconds[table]
+            self.stdout.write(f"{table:<{width}}{count:>12,}{seconds:>12.1f}")
         self.stdout.write(f"{_('Tổng'):<{width}}{sum(result.rows.values()):>12,}")
         for step, seconds in result.seconds.items():
             self.stdout.write(f"{step:<{width}}{seconds:>11.1f}s")
