@@ -160,9 +160,11 @@ class _Deferred:
     @classmethod
     def drop(cls) -> _Deferred:
         deferred = cls()
+        tables = [MODELS[t]._meta.db_table for t in TABLES]
+        if connection.vendor == "sqlite":
+            return cls._drop_sqlite(deferred, tables)
         if connection.vendor != "postgresql":
             return deferred
-        tables = [MODELS[t]._meta.db_table for t in TABLES]
         with connection.cursor() as cursor:
             # Checks still queued in this transaction (the central unit) must run first:
             # PostgreSQL alters no table with pending trigger events.
@@ -200,11 +202,26 @@ class _Deferred:
                 cursor.execute(f"DROP INDEX {name}")
         return deferred
 
+    @staticmethod
+    def _drop_sqlite(deferred: _Deferred, tables: list[str]) -> _Deferred:
+        """SQLite: the indexes only (its foreign keys are checked once, at commit). Indexes
+        that SQLite made itself for UNIQUE columns have no SQL and stay."""
+        marks = ", ".join("%s" for _t in tables)
+        # Only placeholders go into the text; the table names are parameters.
+        query = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name"  # noqa: E501, S608
+        with connection.cursor() as cursor:
+            cursor.execute(query, tables)
+            deferred.indexes = list(cursor.fetchall())
+            for name, _definition in deferred.indexes:
+                cursor.execute(f"DROP INDEX {_quote(name)}")
+        return deferred
+
     def restore(self) -> None:
         if not (self.indexes or self.constraints):
             return
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for _name, definition in self.indexes:
                 cursor.execute(definition)
             for table, name, _kind, definition in reversed(self.constraints):
