@@ -669,12 +669,14 @@ class _Generator:
         case_id = self._case(
             out, pid, info, _pick(rng, SOURCES), stage, since, state, helper, failed_votes, due
         )
+        previous = done[0][1]
         for step, on in done:
             if step == "recognition_cell" and failed_votes:
-                self._event(
-                    rng, out, case_id, step, on - timedelta(days=30), len(officials), failed=True
-                )
+                # The failed vote between the opinions on the member and the vote that passed.
+                failed_on = previous + (on - previous) / 2
+                self._event(rng, out, case_id, step, failed_on, len(officials), failed=True)
             self._event(rng, out, case_id, step, on, len(officials))
+            previous = on
         if status == "official":
             officials.append(pid)
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from dangvien.admission.models import Case, CaseEvent
+from dangvien.admission.rules import ORDER
 from dangvien.lib.periods import Period
 from dangvien.orgs.models import Reorganisation, Unit, UnitKind, UnitVersion
 from dangvien.orgs.rules import path_step
@@ -100,6 +101,17 @@ def test_commune_world_is_consistent_and_reports_run_on_it() -> None:
     assert {"recognition_decision", "not_admitted", "withdrawn"} <= states
     assert Case.objects.filter(state="open", due_on__lt=AS_OF).exists()
     assert CaseEvent.objects.filter(outcome="failed").exists()
+    # Events follow the order of the steps (a failed vote is repeated), never after the day
+    # the world was taken.
+    rank = {step: i for i, step in enumerate(ORDER)}
+    steps: dict[int, list[int]] = {}
+    for case_id, step, on in CaseEvent.objects.order_by("case", "on", "id").values_list(
+        "case", "step", "on"
+    ):
+        assert on <= AS_OF
+        if step in rank:
+            steps.setdefault(case_id, []).append(rank[step])
+    assert all(ranks == sorted(ranks) for ranks in steps.values())
     # 4. Targets add up: the commune's year is the sum of its cells'.
     cells_2024 = Target.objects.filter(unit__parent=commune, period="2024").aggregate(
         s=Sum("admissions")
