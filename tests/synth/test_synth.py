@@ -68,6 +68,8 @@ def test_cell_scale_loads_and_prints_its_table() -> None:
     assert Unit.objects.filter(kind=UnitKind.CELL).count() == 1
     assert "person" in out.getvalue()
     assert Person.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("synth", "--scale", "cell", "--force", stdout=out, stderr=StringIO())
 
 
 def test_commune_world_is_consistent_and_reports_run_on_it() -> None:

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.orgs.geography import province_code
+from dangvien.orgs.models import Unit
 from dangvien.people.models import Person
 from dangvien.synth.generate import Scale, plan_for
 from dangvien.synth.load import load_world
@@ -40,6 +42,13 @@ class Command(BaseCommand):
                 _("Cơ sở dữ liệu đã có dữ liệu người; dùng --force nếu thật sự muốn thêm.")
             )
         plan = plan_for(Scale(options["scale"]), options["seed"])
+        codes = [province_code(p.code) for p in plan.provinces]
+        if Unit.objects.filter(code__in=codes).exists():
+            # Even with --force: the world's units would collide with these codes.
+            raise CommandError(
+                _("Đã có đơn vị mang mã %(codes)s: thế giới mô phỏng cần các tỉnh này chưa có.")
+                % {"codes": ", ".join(codes)}
+            )
         tty = sys.stderr.isatty()
         shown = {"step": -1}
 
