@@ -92,10 +92,13 @@ from dangvien.reports.types import (
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
 from dangvien.tallies.models import Metric
 from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
+from dangvien.tallies.services import STATUS_METRIC
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
 
 MEMBER = (Status.PROBATIONARY.value, Status.OFFICIAL.value)
+# The kept metric of each counted status event, the other way round.
+METRIC_STATUS = {metric: status for status, metric in STATUS_METRIC.items()}
 NOTED_UNITS = 10  # ended units named in the notes; the rest are counted
 
 # --- scope ------------------------------------------------------------------------------
@@ -496,6 +499,25 @@ def achievement(*, unit: Unit, period: Period, as_of: date | None = None) -> Ach
     )
 
 
+def _admitted_per_month(sub: _Subtree, start: date, until: date) -> Counter[date]:
+    """Admissions per month (first days): kept counts for whole months, the records for an
+    unfinished last month, or the records alone when the kept counts cannot answer."""
+    cut = split_span(start, until)
+    raw_from = start
+    per_month: Counter[date] = Counter()
+    if _kept(sub) and cut is not None:
+        if cut.has_months:
+            kept = monthly_counts([sub.unit.pk], [Metric.ADMITTED], cut.first, cut.last)
+            for (_u, _k, month), n in kept.items():
+                per_month[month] += n
+        if cut.tail is None:
+            return per_month
+        raw_from = cut.tail[0]
+    dates = _admitted(sub).filter(_between(raw_from, until)).values_list("decision_date", flat=True)
+    per_month.update(date(d.year, d.month, 1) for d in dates)
+    return per_month
+
+
 def admissions_by_month(
     *, unit: Unit, period: Period, as_of: date | None = None
 ) -> list[MonthPoint]:
@@ -514,12 +536,7 @@ def admissions_by_month(
     while cursor <= period.end:
         all_months.append(cursor)
         cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    dates = (
-        _admitted(sub)
-        .filter(_between(period.start, scope.until))
-        .values_list("decision_date", flat=True)
-    )
-    per_month = Counter(date(d.year, d.month, 1) for d in dates)
+    per_month = _admitted_per_month(sub, period.start, scope.until)
     target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
     points = []
     total = 0
@@ -652,6 +669,36 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
 # --- membership and movement ------------------------------------------------------------
 
 
+def _count_events_raw(sub: _Subtree, start: date, until: date) -> Counter[str]:
+    """Uncorrected status events in [start, until] recorded in the subtree, by status."""
+    return Counter(
+        dict(
+            StatusEvent.objects.filter(
+                sub.q("unit__path"), on__gte=start, on__lte=until, corrections__isnull=True
+            )
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+    )
+
+
+def _count_events(sub: _Subtree, start: date, until: date) -> Counter[str]:
+    """Status events by status: the kept counts for whole months and the records for an
+    unfinished last month, or the records alone when the kept counts cannot answer."""
+    cut = split_span(start, until)
+    if not _kept(sub) or cut is None:
+        return _count_events_raw(sub, start, until)
+    counts: Counter[str] = Counter()
+    if cut.has_months:
+        kept = monthly_counts([sub.unit.pk], list(METRIC_STATUS), cut.first, cut.last)
+        for (_u, metric, _m), n in kept.items():
+            counts[METRIC_STATUS[metric]] += n
+    if cut.tail is not None:
+        counts.update(_count_events_raw(sub, *cut.tail))
+    return counts
+
+
 def movement(*, unit: Unit, period: Period, as_of: date | None = None) -> Movement:
     """Members at the start (the day before the period) and at the last day counted, by
     status on those days; what moved in the period: admitted (decision date, as in
@@ -665,14 +712,7 @@ def movement(*, unit: Unit, period: Period, as_of: date | None = None) -> Moveme
     before = start - timedelta(days=1)
     at_start, at_end = _members_on(sub, [before, until])
     (admitted,) = _count_admitted(sub, [(start, until)])
-    events = dict(
-        StatusEvent.objects.filter(
-            sub.q("unit__path"), on__gte=start, on__lte=until, corrections__isnull=True
-        )
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    events = _count_events(sub, start, until)
     inside_from, inside_to = sub.q("from_unit__path"), sub.q("to_unit__path")
     transfers = Transfer.objects.filter(inside_from | inside_to).aggregate(
         moved_in=Count(

@@ -149,31 +149,43 @@ def expected_cell_counts(
     prefixes: Iterable[str] | None = None,
 ) -> Counter[tuple[str, date, str]]:
     """Counts per (path of the counted unit, month, metric) recomputed from the raw records,
-    optionally only for records under the given paths (two GROUP BY queries)."""
+    optionally only for records under the given paths (three queries: two GROUP BY on the
+    unit's id, which needs no join, and the units' paths)."""
     where_admitted, where_events = Q(), Q()
     for prefix in prefixes or ():
         where_admitted |= Q(admission_unit__path__startswith=prefix)
         where_events |= Q(unit__path__startswith=prefix)
-    counts: Counter[tuple[str, date, str]] = Counter()
+    by_id: Counter[tuple[int, date, str]] = Counter()
     admitted = (
         Person.objects.filter(where_admitted, decision_date__isnull=False)
         .annotate(m=TruncMonth("decision_date"))
-        .values_list("admission_unit__path", "m")
+        .values_list("admission_unit_id", "m")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    for path, month, n in admitted:
-        if path is not None:
-            counts[(path, month, Metric.ADMITTED)] += n
+    for unit_id, month, n in admitted:
+        if unit_id is not None:
+            by_id[(unit_id, month, Metric.ADMITTED)] += n
     events = (
         StatusEvent.objects.filter(
             where_events, status__in=list(STATUS_METRIC), corrections__isnull=True
         )
         .annotate(m=TruncMonth("on"))
-        .values_list("unit__path", "m", "status")
+        .values_list("unit_id", "m", "status")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    for path, month, status, n in events:
-        counts[(path, month, STATUS_METRIC[status])] += n
+    for unit_id, month, status, n in events:
+        by_id[(unit_id, month, STATUS_METRIC[status])] += n
+    # Every unit's path (or those of the subtrees): a list of ids could pass SQLite's limit
+    # of query parameters.
+    where_units = Q()
+    for prefix in prefixes or ():
+        where_units |= Q(path__startswith=prefix)
+    paths = dict(Unit.objects.filter(where_units).values_list("pk", "path")) if by_id else {}
+    counts: Counter[tuple[str, date, str]] = Counter()
+    for (unit_id, month, metric), n in by_id.items():
+        counts[(paths[unit_id], month, metric)] += n
     return counts
 
 
