@@ -24,8 +24,7 @@ from dangvien.admission.models import Case, CaseEvent, Step
 from dangvien.lib.dates import add_months
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Transfer
-from dangvien.rulebook.models import RuleVersion
-from dangvien.rulebook.selectors import rule_in_force, rules_cached
+from dangvien.rulebook.selectors import rule_in_force, rule_values, rules_cached
 from dangvien.training.models import ClassKind, Enrolment, Result
 
 SOON_DAYS = 7
@@ -147,15 +146,7 @@ def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) ->
         .annotate(latest=Max("certificate_date"))
         .values("latest")
     )
-    shortest = min(
-        (
-            int(v)
-            for v in RuleVersion.objects.filter(key=CERTIFICATE_RULE).values_list(
-                "value", flat=True
-            )
-        ),
-        default=0,
-    )
+    shortest = min((int(v) for v in rule_values(CERTIFICATE_RULE)), default=0)
     bound = add_months(limit, -shortest)
     cases = (
         Case.objects.filter(

@@ -17,19 +17,13 @@ from dangvien.admission import rules
 from dangvien.admission.models import Case, Introducer, Source, Step
 from dangvien.admission.rules import Vote
 from dangvien.admission.services import NewIntroducer, Upload
+from dangvien.lib.forms import DATE_WIDGET
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Person, Status
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
 
 
 class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]

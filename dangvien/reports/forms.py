@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.lib.forms import DATE_WIDGET
 from dangvien.lib.periods import Period, PeriodError, PeriodKind
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 YEARS_BACK = 10
 TERMS_BACK = 3
 DECIMALS = (1, 2)
@@ -69,10 +69,7 @@ class ReportFilterForm(forms.Form):
     as_of = forms.DateField(
         label=_("Tính đến ngày"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        ),
+        widget=DATE_WIDGET,
         help_text=_("Để trống: đến hôm nay."),
     )
     decimals = forms.TypedChoiceField(

@@ -67,3 +67,9 @@ def _read(key: str, on: date) -> Rule:
     if version is None:
         raise RuleMissingError(f"{key} @ {on.isoformat()}")
     return Rule(key, version.value, version.title, version.source, version.effective_from)
+
+
+def rule_values(key: str) -> list[Any]:
+    """Every value the rule has had, in any version: for a bound that must hold whichever
+    version applies (e.g. the shortest certificate validity ever set)."""
+    return list(RuleVersion.objects.filter(key=key).values_list("value", flat=True))

@@ -128,3 +128,28 @@ def test_a_certificate_expiring_before_the_cell_votes_is_an_alert(world: World) 
     assert [a.band(TODAY) for a in alerts] == ["overdue", "later"]
     assert urgent_count(world.bithu, TODAY) == 1
     assert alerts_for(world.ngoai, TODAY) == []
+
+
+def test_a_shorter_validity_in_a_later_rule_version_is_not_missed(world: World) -> None:
+    from dangvien.rulebook.services import rule_version_add
+    from dangvien.training.models import ClassKind
+    from tests.training.factories import make_class, pass_class
+
+    rule_version_add(
+        acting_user=None,
+        key="training.awareness_certificate_months",
+        effective_from=date(2024, 1, 1),
+        value=24,
+        source="(thử) quy định rút ngắn",
+    )
+    person = make_person(world.cell_1, "Lê Văn An", status=Status.CANDIDATE)
+    case = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2024, 11, 1))
+    pass_class(
+        make_class(world.an_my, ClassKind.AWARENESS, date(2024, 11, 25), date(2024, 11, 29)),
+        person,
+        date(2024, 12, 1),
+    )
+    Case.objects.filter(pk=case.pk).update(stage=Step.APPLICATION)
+    # Issued under the 24-month version: expires 01/12/2026, within 30 days of TODAY.
+    (alert,) = [a for a in alerts_for(world.bithu, TODAY) if "Giấy chứng nhận" in a.what]
+    assert alert.due == date(2026, 12, 1)
