@@ -50,3 +50,8 @@ def write_row_problems(out: OutputWrapper, problems: Sequence[RowProblem], total
             _("%(n)s lỗi trong %(rows)s dòng; không ghi dòng nào.")
             % {"n": len(problems), "rows": total_rows}
         )
+
+
+def checked_message(total_rows: int) -> str:
+    """What a dry run of an import says when the file has no problem."""
+    return _("Đã kiểm tra %(n)s dòng: không có lỗi (chưa ghi).") % {"n": total_rows}

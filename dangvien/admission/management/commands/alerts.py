@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.admission.alerts import LATER_DAYS, alerts_by_unit, alerts_for
 from dangvien.orgs.commands import unit_by_code
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         alerts = alerts_for(None, today, under=unit, horizon=options["days"])
         if not alerts:
-            self.stdout.write(f"{unit.name}: không có việc quá hạn hay sắp đến hạn.")
+            self.stdout.write(
+                _("%(unit)s: không có việc quá hạn hay sắp đến hạn.") % {"unit": unit.name}
+            )
             return
         for group in alerts_by_unit(alerts):
             self.stdout.write(group.unit_name)

@@ -45,4 +45,4 @@ class Command(BaseCommand):
                 recipient_list=[user.email],
             )
             sent += 1
-        self.stdout.write(f"Đã gửi {sent} thư.")
+        self.stdout.write(_("Đã gửi %(n)s thư.") % {"n": sent})

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.orgs.commands import unit_by_code
 from dangvien.people.exporter import write_people_xlsx
@@ -30,4 +31,6 @@ class Command(BaseCommand):
         people = Person.objects.filter(unit__path__startswith=unit.path, status__in=statuses)
         with options["out"].open("wb") as out:
             count = write_people_xlsx(people, out, kind=options["kind"])
-        self.stdout.write(f"Đã xuất {count} người ra {options['out']}.")
+        self.stdout.write(
+            _("Đã xuất %(n)s người ra %(file)s.") % {"n": count, "file": options["out"]}
+        )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.lib.periods import Period, PeriodError
 from dangvien.orgs.commands import unit_by_code
@@ -35,4 +36,6 @@ class Command(BaseCommand):
         targets = subtree_targets_unscoped(unit, period)
         with options["out"].open("wb") as out:
             count = write_targets_xlsx(targets, out)
-        self.stdout.write(f"Đã xuất {count} chỉ tiêu ra {options['out']}.")
+        self.stdout.write(
+            _("Đã xuất %(n)s chỉ tiêu ra %(file)s.") % {"n": count, "file": options["out"]}
+        )

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
-from dangvien.orgs.commands import read_input, unit_by_code, write_row_problems
+from dangvien.orgs.commands import checked_message, read_input, unit_by_code, write_row_problems
 from dangvien.targets.excel import import_targets
 
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         )
         write_row_problems(self.stdout, report.problems, report.total_rows)
         if report.dry_run:
-            self.stdout.write(f"Đã kiểm tra {report.total_rows} dòng: không có lỗi (chưa ghi).")
+            self.stdout.write(checked_message(report.total_rows))
         else:
-            self.stdout.write(f"Đã ghi {report.written} chỉ tiêu cho {unit.name}.")
+            self.stdout.write(
+                _("Đã ghi %(n)s chỉ tiêu cho %(unit)s.") % {"n": report.written, "unit": unit.name}
+            )
