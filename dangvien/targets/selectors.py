@@ -131,3 +131,8 @@ def unit_version_name(unit: Unit, day: date) -> str:
         .first()
     )
     return name or unit.name
+
+
+def target_assigner(unit: Unit) -> Unit:
+    """Who gives `unit` its targets: the parent committee; a root unit sets its own."""
+    return unit.parent if unit.parent is not None else unit

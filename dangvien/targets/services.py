@@ -22,11 +22,7 @@ from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.people.models import Category
 from dangvien.targets import rules
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
-
-
-def _assigner(unit: Unit) -> Unit:
-    """Targets are given by the parent committee; a root unit sets its own."""
-    return unit.parent if unit.parent_id is not None else unit  # type: ignore[return-value]
+from dangvien.targets.selectors import target_assigner
 
 
 @dataclass(frozen=True)
@@ -110,7 +106,7 @@ def target_set(
     has ended keeps (and may be given) targets for the periods it existed in.
     """
     entry = TargetEntry(unit, period, admissions, admissions_min, document, assigned_on, note)
-    assigner = _assigner(unit)
+    assigner = target_assigner(unit)
     with transaction.atomic():
         require_role(acting_user, assigner, Role.APPROVER)
         raise_if(_entry_problems(entry))
@@ -129,7 +125,7 @@ def targets_bulk_set(*, acting_user: Actor, entries: Sequence[TargetEntry]) -> l
         checked: set[int] = set()
         seen: set[tuple[int, str]] = set()
         for entry in entries:
-            assigner = _assigner(entry.unit)
+            assigner = target_assigner(entry.unit)
             if assigner.pk not in checked:
                 require_role(acting_user, assigner, Role.APPROVER)
                 checked.add(assigner.pk)
@@ -145,7 +141,7 @@ def targets_bulk_set(*, acting_user: Actor, entries: Sequence[TargetEntry]) -> l
             seen.add(key)
             problems += _entry_problems(entry, named=True)
         raise_if(problems)
-        written = _write([(e, _assigner(e.unit)) for e in entries], acting_user)
+        written = _write([(e, target_assigner(e.unit)) for e in entries], acting_user)
         audit_record_many(
             actor=acting_user,
             action="target.set",
@@ -235,7 +231,7 @@ def structural_target_set(
     """Set (or change) a ratio to reach: "70% trưởng ban công tác Mặt trận là đảng viên",
     "trên 60% chi hội trưởng đoàn thể" (seed 001), the share of residential areas with a
     member or with a cell. Assigned like an admissions target, by the parent's approver."""
-    assigner = _assigner(unit)
+    assigner = target_assigner(unit)
     with transaction.atomic():
         require_role(acting_user, assigner, Role.APPROVER)
         problems = rules.percent_problems(percent, strict)

@@ -57,10 +57,6 @@ def _unit_url(name: str, unit: Unit, period: Period) -> str:
     return f"{reverse(name, kwargs={'pk': unit.pk})}?period={period.code}"
 
 
-def _assigner(unit: Unit) -> Unit:
-    return unit.parent if unit.parent is not None else unit
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     root = root_units_for(request.user).first()
@@ -170,7 +166,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def structural(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_get_for_user(request.user, pk)
-    can_set = has_role(request.user, _assigner(unit), Role.APPROVER)
+    can_set = has_role(request.user, selectors.target_assigner(unit), Role.APPROVER)
     period, _error = _period(request)
     form = StructuralForm(
         request.POST if request.method == "POST" and can_set else None,
