@@ -102,6 +102,11 @@ def _paths() -> Iterator[Finding]:
             )
 
 
+def _status_label(code: str | None) -> str:
+    """The status as the pages name it ("Từ trần"), or the code if it is not one we know."""
+    return str(Status(code).label) if code in Status.values else str(code)
+
+
 def _statuses() -> Iterator[Finding]:
     """A record's status is that of its latest uncorrected status event."""
     latest = (
@@ -116,7 +121,13 @@ def _statuses() -> Iterator[Finding]:
         .order_by("pk")
     )
     for pk, name, unit, status, event in wrong:
-        values = {"name": name, "pk": pk, "unit": unit, "status": status, "event": event}
+        values = {
+            "name": name,
+            "pk": pk,
+            "unit": unit,
+            "status": _status_label(status),
+            "event": _status_label(event),
+        }
         if event is None:
             yield Finding(
                 "status",

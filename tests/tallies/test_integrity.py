@@ -74,7 +74,7 @@ def test_a_status_that_disagrees_with_its_events_is_caught(peopled: World) -> No
     person = Person.objects.get(full_name="Chi")
     Person.objects.filter(pk=person.pk).update(status=Status.DECEASED)
     messages = [f.message for f in check_integrity()]
-    assert any(m.startswith(f"Chi (#{person.pk}, BN.KB.TH) đang ghi “deceased”") for m in messages)
+    assert any(m.startswith(f"Chi (#{person.pk}, BN.KB.TH) đang ghi “Từ trần”") for m in messages)
 
 
 def test_members_left_in_a_dissolved_cell_are_orphans(peopled: World) -> None:
