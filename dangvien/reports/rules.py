@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from statistics import median
 from typing import Any
@@ -16,15 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 # --- age ----------------------------------------------------------------------------------
-
-
-def age_on(birth_year: int, birth_month: int | None, birth_day: int | None, day: date) -> int:
-    """Whole years of age on `day`. A legacy record that knows only the year (or the month)
-    of birth is counted as born on the first day of it, the same convention as the admission
-    rules (`PartialDate.earliest`)."""
-    born_month, born_day = birth_month or 1, birth_day or 1
-    before_birthday = (day.month, day.day) < (born_month, born_day)
-    return day.year - birth_year - (1 if before_birthday else 0)
 
 
 # (lowest age, highest age or None, label): the finer bands of provincial reports.

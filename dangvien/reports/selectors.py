@@ -58,6 +58,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangvien.admission.models import Case, CaseEvent, Source, Step
+from dangvien.lib.dates import PartialDate
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
 from dangvien.people.models import (
@@ -70,6 +71,7 @@ from dangvien.people.models import (
     StatusEvent,
     Transfer,
 )
+from dangvien.people.rules import age_in_years
 from dangvien.reports import rules
 from dangvien.reports.types import (
     Achievement,
@@ -614,7 +616,7 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
         sex, year, month, day, decided, ethnicity, religion, general, professional,
         theory, occupation, in_youth, case_source,
     ) in rows:  # fmt: skip
-        age = rules.age_on(year, month, day, decided)
+        age = age_in_years(PartialDate(year, month, day), decided)
         counters["sex"][str(sexes.get(sex, sex))] += 1
         counters["age_group"][_("Từ 18 đến 30 tuổi") if rules.is_young(age) else _("Khác")] += 1
         counters["age_band"][_(rules.age_band(age))] += 1
