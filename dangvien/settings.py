@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dangvien.lib",
     "dangvien.accounts",
     "dangvien.orgs",
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
     "dangvien.reports",
     "dangvien.tallies",
     "dangvien.synth",
+    "dangvien.ops",
+    "dangvien.api",
     "dangvien.web",
 ]
 
@@ -79,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user.is_verified() after a second factor (two-factor login).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangvien.accounts.middleware.RequestContextMiddleware",
