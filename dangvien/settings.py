@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files get the headers too.
+    "dangvien.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangvien.accounts.middleware.VietnameseFirstMiddleware",
@@ -208,18 +210,31 @@ SESSION_COOKIE_AGE = env_int("DANGVIEN_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 6
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Security (docs/deployment.md, "Security settings"). Production sets DANGVIEN_DEBUG=0,
+# DANGVIEN_HTTPS=1, a long DANGVIEN_SECRET_KEY and DANGVIEN_ALLOWED_HOSTS, and then passes
+# `dangvien check --deploy --fail-level WARNING`. The demo stays plain HTTP on loopback.
+# Content-Security-Policy and Permissions-Policy come from dangvien/lib/security.py.
 HTTPS = env_bool("DANGVIEN_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DANGVIEN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DANGVIEN_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Preloading is opt-in: most installations live on intranet names that browsers' preload
+    # list cannot hold, and leaving the list takes months. Not preloading is a decision, so
+    # the check that asks for it (security.W021) is silenced only while it is off.
+    SECURE_HSTS_PRELOAD = env_bool("DANGVIEN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Background jobs (imports with a progress bar): the database backend, run by the worker that
 # `dangvien serve` starts; "django_tasks.backends.immediate.ImmediateBackend" runs them inline.
