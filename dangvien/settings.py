@@ -40,6 +40,10 @@ SECRET_KEY = _secret_key()
 # each download goes through a scoped view.
 ATTACHMENT_ROOT = Path(env_str("DANGVIEN_ATTACHMENT_ROOT", str(DATA_DIR / "attachments"))).resolve()
 ATTACHMENT_MAX_BYTES = env_int("DANGVIEN_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# The open API (/api/v1/): requests a personal token may make per minute, and the longest
+# life a token may be given when it is created.
+API_RATE_PER_MINUTE = env_int("DANGVIEN_API_RATE_PER_MINUTE", 120, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("DANGVIEN_API_TOKEN_MAX_DAYS", 365, minimum=1)
 ALLOWED_HOSTS = env_list("DANGVIEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGVIEN_CSRF_TRUSTED_ORIGINS", [])
 
