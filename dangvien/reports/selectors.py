@@ -92,9 +92,8 @@ from dangvien.reports.types import (
     TrainingRow,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
-from dangvien.tallies.models import Metric
+from dangvien.tallies.models import STATUS_METRIC, Metric
 from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
-from dangvien.tallies.services import STATUS_METRIC
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
 

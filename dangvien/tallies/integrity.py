@@ -15,7 +15,7 @@ from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
 from dangvien.tallies.models import Tally
-from dangvien.tallies.services import expected_tallies
+from dangvien.tallies.recompute import differences
 
 # Statuses of a person that still belongs to a cell (their cell must exist).
 _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
@@ -28,29 +28,22 @@ class Finding:
 
 
 def _tallies() -> Iterator[Finding]:
-    expected = expected_tallies()
-    kept = {
-        (u, m, k): n for u, m, k, n in Tally.objects.values_list("unit", "month", "metric", "total")
-    }
     codes = dict(Unit.objects.values_list("pk", "code"))
-    for key in sorted(set(expected) | set(kept)):
-        want, have = expected.get(key, 0), kept.get(key, 0)
-        if want != have:
-            unit_id, month, metric = key
-            yield Finding(
-                "tally",
-                _(
-                    "Số liệu tổng hợp sai: %(unit)s, tháng %(month)s, %(metric)s: "
-                    "đang lưu %(kept)s, tính lại được %(actual)s."
-                )
-                % {
-                    "unit": codes.get(unit_id, f"#{unit_id}"),
-                    "month": f"{month:%m/%Y}",
-                    "metric": metric,
-                    "kept": have,
-                    "actual": want,
-                },
+    for unit_id, month, metric, have, want in differences():
+        yield Finding(
+            "tally",
+            _(
+                "Số liệu tổng hợp sai: %(unit)s, tháng %(month)s, %(metric)s: "
+                "đang lưu %(kept)s, tính lại được %(actual)s."
             )
+            % {
+                "unit": codes.get(unit_id, f"#{unit_id}"),
+                "month": f"{month:%m/%Y}",
+                "metric": metric,
+                "kept": have,
+                "actual": want,
+            },
+        )
 
 
 def _paths() -> Iterator[Finding]:

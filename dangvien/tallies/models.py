@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.orgs.models import Unit
+from dangvien.people.models import Status
 
 
 class Metric(models.TextChoices):
@@ -39,6 +40,16 @@ class Metric(models.TextChoices):
     LEFT = "left", _("Ra khỏi Đảng")
     EXPELLED = "expelled", _("Khai trừ")
     DECEASED = "deceased", _("Từ trần")
+
+
+# The status events that are counted, and under which metric.
+STATUS_METRIC: dict[str, str] = {
+    Status.OFFICIAL: Metric.RECOGNISED,
+    Status.REMOVED: Metric.REMOVED,
+    Status.LEFT: Metric.LEFT,
+    Status.EXPELLED: Metric.EXPELLED,
+    Status.DECEASED: Metric.DECEASED,
+}
 
 
 class Tally(models.Model):

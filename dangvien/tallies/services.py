@@ -21,19 +21,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from dangvien.orgs.models import PATH_STEP, Unit
-from dangvien.people.models import Person, Status, StatusEvent
-from dangvien.tallies.models import Metric, Tally
+from dangvien.people.models import Person, StatusEvent
+from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
+from dangvien.tallies.recompute import rebuild_all
 
 Key = tuple[int, date, str]  # (unit id, first day of the month, metric)
 
-# The status events that are counted, and under which metric.
-STATUS_METRIC: dict[str, str] = {
-    Status.OFFICIAL: Metric.RECOGNISED,
-    Status.REMOVED: Metric.REMOVED,
-    Status.LEFT: Metric.LEFT,
-    Status.EXPELLED: Metric.EXPELLED,
-    Status.DECEASED: Metric.DECEASED,
-}
 _CHUNK = 500
 
 
@@ -212,13 +205,13 @@ def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
     loaded or moved across them). For loaders that bypass the services and for repairs.
     Returns the number of rows written."""
     with transaction.atomic():
-        unit_list = None if units is None else list(units)
+        if units is None:
+            # The whole country: recomputed and written by the database in one statement.
+            return rebuild_all()
+        unit_list = list(units)
         expected = expected_tallies(unit_list)
-        if unit_list is None:
-            Tally.objects.all().delete()
-        else:
-            for unit in unit_list:
-                Tally.objects.filter(unit__path__startswith=unit.path).delete()
+        for unit in unit_list:
+            Tally.objects.filter(unit__path__startswith=unit.path).delete()
         rows = [
             Tally(unit_id=u, month=m, metric=k, total=n)
             for (u, m, k), n in sorted(expected.items())
