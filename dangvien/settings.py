@@ -40,6 +40,10 @@ SECRET_KEY = _secret_key()
 # each download goes through a scoped view.
 ATTACHMENT_ROOT = Path(env_str("DANGVIEN_ATTACHMENT_ROOT", str(DATA_DIR / "attachments"))).resolve()
 ATTACHMENT_MAX_BYTES = env_int("DANGVIEN_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Where `dangvien backup` and `restore` look first for pg_dump, pg_restore and psql (then on
+# PATH): the client programs must be at least as new as the server. Debian's packages put
+# version 15's here.
+PG_BIN_DIR = Path(env_str("DANGVIEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 # The open API (/api/v1/): requests a personal token may make per minute, and the longest
 # life a token may be given when it is created.
 API_RATE_PER_MINUTE = env_int("DANGVIEN_API_RATE_PER_MINUTE", 120, minimum=1)
