@@ -48,15 +48,15 @@ def production(data_dir: Path, **overrides: str) -> dict[str, str]:
     return _environment(data_dir, **{**settings, **overrides})
 
 
-def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dangvien.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a child process with exactly `env`."""
+    return subprocess.run(  # noqa: S603 - our own interpreter, arguments written here
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return python(["-m", "dangvien.cli", "check", "--deploy", "--fail-level", "WARNING"], env)
 
 
 def test_production_settings_pass_the_deploy_check_with_no_warning(tmp_path: Path) -> None:
@@ -99,14 +99,7 @@ print(json.dumps({
 
 
 def test_production_answers_send_hsts_and_https_only_cookies(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        env=production(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(["-c", _PROBE], production(tmp_path))
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["status"] == 200
@@ -124,14 +117,7 @@ def test_development_defaults_serve_the_demo_over_http_on_loopback(tmp_path: Pat
         "print(s.DEBUG, s.HTTPS, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.ALLOWED_HOSTS)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=_environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(["-c", probe], _environment(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
         "False False False 0 False False ['127.0.0.1', 'localhost', '[::1]']"
