@@ -8,8 +8,11 @@ history that explains them is in `StatusEvent` (and the audit trail). Only the s
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.lib.fields import SortKeyField
@@ -392,3 +395,67 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+
+class FileViewKind(models.TextChoices):
+    """What was looked at. Party files are confidential (tài liệu mật): every read of one is
+    logged (issue 7), as a list of the places that show a person's file."""
+
+    PAGE = "page", _("Trang hồ sơ")
+    CASE = "case", _("Hồ sơ kết nạp")
+    FORM = "form", _("Biểu mẫu điền sẵn")
+    ATTACHMENT = "attachment", _("Tệp đính kèm")
+    REGISTER = "register", _("Sổ danh sách đảng viên")
+    EXPORT = "export", _("Xuất danh sách Excel")
+
+
+class FileViewQuerySet(models.QuerySet["FileView"]):
+    def update(self, **kwargs: object) -> NoReturn:
+        raise PermissionError("the file view log is append-only")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("the file view log is append-only")
+
+
+class FileView(models.Model):
+    """One read of a person's confidential file: who looked at whom, when, what, from where.
+
+    A read log, not an audit event: one INSERT in the request that showed the file, with what
+    the view already has (no extra query). A list of many people (the register, an export) is
+    one row with the unit, the count and the filter, not a row per person. Append-only like
+    `AuditEvent`. `unit` is where the person's file was kept at the moment of the view (the
+    list's unit for a register or an export): the log is scoped by it, so the administrators
+    answerable for that unit at the time see who read its files.
+    """
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="file_views"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("nội dung xem"), max_length=12, choices=FileViewKind.choices)
+    # The form's code, the attachment's name, the register or the export's filter.
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("số người"), default=1)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+
+    objects = FileViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"]), models.Index(fields=["viewer", "at"])]
+        verbose_name = _("lượt xem hồ sơ")
+        verbose_name_plural = _("nhật ký xem hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.viewer_id} {self.kind} {self.person_id or ''}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the file view log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("the file view log is append-only")
