@@ -20,8 +20,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangvien.accounts.models import Role
+from dangvien.accounts.selectors import two_factor_required_for
 from dangvien.accounts.services import user_create
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import Decision, NewUnit, unit_create
@@ -107,9 +110,26 @@ def _fixed_language(settings: pytest.FixtureRequest) -> None:
     settings.LANGUAGE_CODE = "vi"  # type: ignore[attr-defined]
 
 
-def logged_in(username: str) -> Client:
-    """A test client signed in as the named user (axes needs a real request to check a
-    password, so the tests that are not about the login page skip it)."""
+def enrolled(user: User) -> TOTPDevice:
+    """The user's authenticator, confirmed (made here when the user has none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="thử", confirmed=True)
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as the user, past the second factor where the user's role
+    requires one (DANGVIEN_2FA_REQUIRED_ROLE stays on in the tests): the device is made and
+    the session marked verified as `django_otp.login` does. Axes needs a real request to
+    check a password, so the tests that are not about the login page skip it."""
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    client.force_login(user)
+    if two_factor_required_for(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = enrolled(user).persistent_id
+        session.save()
     return client
+
+
+def logged_in(username: str) -> Client:
+    """A test client signed in as the named user (see `signed_in`)."""
+    return signed_in(get_user_model().objects.get(username=username))

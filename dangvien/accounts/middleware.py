@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from dangvien.accounts.context import RequestContext, reset_current_request, set_current_request
+from dangvien.accounts.rules import Gate
+from dangvien.accounts.two_factor import login_gate
 
 
 class RequestContextMiddleware:
@@ -43,3 +50,58 @@ class VietnameseFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+# The pages a session may reach while the second factor is outstanding (besides the public
+# ones: login, password reset, language): signing out, and the step it is at.
+_ALLOWED_AT_GATE: dict[Gate, frozenset[str]] = {
+    Gate.SECOND_STEP: frozenset({"accounts:second_step", "accounts:logout"}),
+    Gate.ENROL: frozenset(
+        {
+            "accounts:two_factor",
+            "accounts:two_factor_start",
+            "accounts:two_factor_confirm",
+            "accounts:logout",
+        }
+    ),
+}
+_GATE_PAGE = {Gate.SECOND_STEP: "accounts:second_step", Gate.ENROL: "accounts:two_factor"}
+
+
+class TwoFactorMiddleware:
+    """After the password, a user with an authenticator must give a code from it, and a user
+    whose role requires one (DANGVIEN_2FA_REQUIRED_ROLE) must set one up, before any page
+    other than that step, signing out and the public pages. After django-otp's middleware
+    and Django's LoginRequiredMiddleware (anonymous visitors are sent to the login page
+    there)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if not request.user.is_authenticated:
+            return None
+        # Pages open to anyone (marked with Django's login_not_required) stay open.
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        gate = login_gate(request)
+        if gate is Gate.OPEN:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in _ALLOWED_AT_GATE[gate]:
+            return None
+        url = reverse(_GATE_PAGE[gate])
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)

@@ -100,3 +100,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only")
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset link, kept a day to limit how often an e-mail
+    address or a client address may ask. The address is kept as a keyed hash, not in clear."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    email_digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["email_digest", "at"])]
+        verbose_name = _("yêu cầu đặt lại mật khẩu")
+        verbose_name_plural = _("yêu cầu đặt lại mật khẩu")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.ip_address or ''}"

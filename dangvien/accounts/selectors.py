@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangvien.accounts import rules
 from dangvien.accounts.models import AuditEvent, Role, RoleGrant
 from dangvien.orgs.models import Unit
 
@@ -132,4 +139,85 @@ def audit_events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
 def grants_visible_to(user: AnyUser) -> QuerySet[RoleGrant]:
     return scoped(
         RoleGrant.objects.select_related("user", "unit"), user, "unit__path", Role.ADMINISTRATOR
+    )
+
+
+# Two-factor login -------------------------------------------------------------------------
+
+
+def two_factor_required_for(user: AnyUser) -> bool:
+    """Whether the user's roles (or superuser status) require a second factor, under the
+    DANGVIEN_2FA_REQUIRED_ROLE setting; grants are read through the per-request cache."""
+    if not user.is_authenticated:
+        return False
+    return rules.two_factor_required(
+        roles=[role for _path, role in grant_paths(user)],
+        is_superuser=_is_superuser(user),
+        required_from=rules.required_role(settings.TWO_FACTOR_REQUIRED_ROLE),
+    )
+
+
+def totp_device_for(user: AnyUser, *, confirmed: bool = True) -> TOTPDevice | None:
+    """The user's authenticator (confirmed), or the one being enrolled (confirmed=False)."""
+    if not user.is_authenticated:
+        return None
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=confirmed).order_by("-pk").first()
+
+
+def has_confirmed_device(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def recovery_codes_left(user: AnyUser) -> int:
+    if not user.is_authenticated:
+        return 0
+    return StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count()
+
+
+def second_factor_failures(user: AnyUser) -> tuple[int, datetime.datetime | None]:
+    """Wrong codes in a row at the second step (kept on the user's devices by django-otp)
+    and when the last one was typed."""
+    failures = 0
+    last: datetime.datetime | None = None
+    for model in (TOTPDevice, StaticDevice):
+        for count, at in model.objects.filter(user_id=user.pk, confirmed=True).values_list(
+            "throttling_failure_count", "throttling_failure_timestamp"
+        ):
+            failures += count
+            if at is not None and (last is None or at > last):
+                last = at
+    return failures, last
+
+
+def second_step_lock(user: AnyUser) -> rules.Lock | None:
+    failures, last = second_factor_failures(user)
+    return rules.second_step_lock(
+        failures=failures,
+        last_failure=last,
+        limit=settings.TWO_FACTOR_FAILURE_LIMIT,
+        cooloff=datetime.timedelta(minutes=settings.TWO_FACTOR_COOLOFF_MINUTES),
+        now=timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class TwoFactorStatus:
+    device: TOTPDevice | None
+    pending: TOTPDevice | None
+    recovery_codes_left: int
+    required: bool
+
+    @property
+    def enabled(self) -> bool:
+        return self.device is not None
+
+
+def two_factor_status(user: AnyUser) -> TwoFactorStatus:
+    return TwoFactorStatus(
+        device=totp_device_for(user),
+        pending=totp_device_for(user, confirmed=False),
+        recovery_codes_left=recovery_codes_left(user),
+        required=two_factor_required_for(user),
     )

@@ -7,11 +7,15 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from dangvien.accounts.audit import audit_record
+from dangvien.accounts.two_factor import forget_gate
 
 
 @receiver(user_logged_in)
-def _audit_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def _audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action="auth.login", target=user, unit=None)
+    if request is not None and hasattr(request, "session"):
+        # A new password login: whether a second factor is due is decided again.
+        forget_gate(request)
 
 
 @receiver(user_logged_out)

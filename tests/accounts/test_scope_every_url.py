@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlsafe_base64_encode
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
 from dangvien.admission.models import CaseAttachment
@@ -120,6 +121,11 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "reports:*:name": "achievement",
         "orgs:*:pk": str(world.cell_1.pk),
         "accounts:grant_revoke:pk": str(grant.pk),
+        # Another user's reset link with a made-up token: the "link no longer works" page.
+        "accounts:password_reset_confirm:uidb64": urlsafe_base64_encode(
+            str(world.bithu.pk).encode()
+        ),
+        "accounts:password_reset_confirm:token": "x",
         # Django's own admin: reached only by staff; any value shows the redirect to its login.
         "admin:*:object_id": str(world.cell_1.pk),
         "admin:*:app_label": "orgs",

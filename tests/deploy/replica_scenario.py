@@ -24,7 +24,6 @@ def main() -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
     from django.db import connections, transaction
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
@@ -33,7 +32,7 @@ def main() -> dict[str, Any]:
     from dangvien.orgs.models import Unit
     from dangvien.people.models import Person
     from dangvien.reports.selectors import achievement
-    from tests.conftest import build_world
+    from tests.conftest import build_world, signed_in
     from tests.reports.helpers import admit
 
     primary, replica = connections["default"], connections["replica"]
@@ -103,8 +102,7 @@ def main() -> dict[str, Any]:
 
     # 3. The dashboard page: the session and the user from the primary, the figures from
     # the replica.
-    client = Client()
-    client.force_login(world.tinh)
+    client = signed_in(world.tinh)
     url = reverse("reports:dashboard", args=[world.an_my.pk]) + "?period=2024"
     with CaptureQueriesContext(primary) as on_primary, CaptureQueriesContext(replica) as on_replica:
         response = client.get(url)

@@ -9,14 +9,11 @@ from django.test import Client
 from dangvien.accounts.models import AuditEvent
 from dangvien.lib.models import CalendarDay
 from dangvien.lib.selectors import working_calendar
-from tests.conftest import World, logged_in
+from tests.conftest import World, logged_in, signed_in
 
 
 def _operator() -> Client:
-    user = User.objects.create_superuser("vanhanh", password="x-mat-khau-dai")
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in(User.objects.create_superuser("vanhanh", password="x-mat-khau-dai"))
 
 
 def test_the_page_lists_the_public_holidays_of_the_year(world: World) -> None:

@@ -8,13 +8,11 @@ from django.test import Client
 from dangvien.accounts.models import AuditEvent
 from dangvien.rulebook.models import RuleVersion
 from dangvien.rulebook.selectors import rule_in_force
-from tests.conftest import World, logged_in
+from tests.conftest import World, logged_in, signed_in
 
 
 def _operator() -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("vanhanh", password="x-mat-khau-dai"))
-    return client
+    return signed_in(User.objects.create_superuser("vanhanh", password="x-mat-khau-dai"))
 
 
 def test_the_page_shows_each_rule_in_force_with_its_source(world: World) -> None:
