@@ -28,16 +28,27 @@ from django.utils.translation import gettext as _
 
 from dangvien.ops.archive import BackupError
 
-# Django's OPTIONS that libpq also reads, and the environment variables that carry them.
-_LIBPQ_OPTIONS = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-    "options": "PGOPTIONS",
+# Connection parameters that Django passes on to libpq (from OPTIONS, e.g. a socket folder
+# given as `?host=` in DATABASE_URL), and the environment variables libpq reads them from.
+_LIBPQ_ENVIRONMENT = {
+    "host": "PGHOST",
+    "hostaddr": "PGHOSTADDR",
+    "port": "PGPORT",
+    "dbname": "PGDATABASE",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
     "passfile": "PGPASSFILE",
     "service": "PGSERVICE",
+    "options": "PGOPTIONS",
+    "application_name": "PGAPPNAME",
+    "sslmode": "PGSSLMODE",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcrl": "PGSSLCRL",
+    "gssencmode": "PGGSSENCMODE",
+    "channel_binding": "PGCHANNELBINDING",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
     "target_session_attrs": "PGTARGETSESSIONATTRS",
 }
 # How long the restore waits for the running server's locks before giving up (with the old
@@ -160,10 +171,16 @@ def pg_program(name: str) -> str:
 
 
 def pg_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """libpq's environment for the configured database: the password travels in PGPASSWORD,
-    never on the command line (which any user of the machine can read)."""
+    """libpq's environment for the configured database, built as Django builds its
+    connection (OPTIONS, then NAME, HOST, PORT, USER, PASSWORD where set). The password
+    travels in PGPASSWORD, never on the command line, which any user of the machine can
+    read."""
     env = dict(os.environ if base is None else base)
     params = connection.settings_dict
+    options = params.get("OPTIONS") or {}
+    for option, variable in _LIBPQ_ENVIRONMENT.items():
+        if options.get(option) not in (None, ""):
+            env[variable] = str(options[option])
     for key, variable in (
         ("NAME", "PGDATABASE"),
         ("HOST", "PGHOST"),
@@ -173,10 +190,6 @@ def pg_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
     ):
         if params.get(key):
             env[variable] = str(params[key])
-    options = params.get("OPTIONS") or {}
-    for option, variable in _LIBPQ_OPTIONS.items():
-        if options.get(option) is not None:
-            env[variable] = str(options[option])
     return env
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import Actor, audit_record
 from dangvien.accounts.models import AuditEvent
+from dangvien.admission.models import CaseAttachment
 from dangvien.ops import engines
 from dangvien.ops.archive import (
     ATTACHMENTS,
@@ -101,6 +102,14 @@ def backup_target(out: Path | None) -> Path:
     return target
 
 
+def attachment_root() -> Path:
+    """Where the attached files are: the folder of the file field's own storage
+    (`DANGVIEN_ATTACHMENT_ROOT`, fixed when the models load)."""
+    field = CaseAttachment._meta.get_field("file")
+    assert isinstance(field, models.FileField)
+    return Path(field.storage.path("")).resolve()
+
+
 def _attachment_files(root: Path) -> list[str]:
     """Every file in the attachments folder, relative, with "/" separators."""
     if not root.is_dir():
@@ -119,7 +128,7 @@ def backup_create(*, acting_user: Actor, out: Path | None = None) -> BackupResul
     one checked file; record it in the audit log after it is complete."""
     target = backup_target(out)
     kind = engines.engine()
-    root = Path(settings.ATTACHMENT_ROOT)
+    root = attachment_root()
     with (
         tempfile.TemporaryDirectory(prefix=".dangvien-backup-", dir=target.parent) as scratch,
         ArchiveWriter(target) as archive,
@@ -215,7 +224,7 @@ def _restore_attachments(tar: tarfile.TarFile, manifest: Manifest, path: Path) -
     """Put back the backup's files; the ones already there with the right content stay.
     Files not in the backup are left too: they are named by their content and no restored
     row points at them."""
-    root = Path(settings.ATTACHMENT_ROOT).resolve()
+    root = attachment_root()
     written = 0
     for name in manifest.attachments:
         member = manifest.members[name]
