@@ -3,6 +3,10 @@
 A new URL is picked up by itself: its parameters are filled from `FOREIGN_OBJECTS`, and a
 parameter the test does not know fails the test until someone says which foreign object it
 takes. No answer may be a 200 that shows the other subtree's data.
+
+The API's routes are walked twice: with the pages (the signed-in session) and again with the
+outsider's own API token, by every method, with a write's body that would succeed on an
+object in scope: a foreign object answers 404, a list answers without the other subtree.
 """
 
 from __future__ import annotations
@@ -16,20 +20,25 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.http import urlsafe_base64_encode
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
-from dangvien.admission.models import CaseAttachment
+from dangvien.admission.models import Case, CaseAttachment
 from dangvien.admission.services import case_open
+from dangvien.api.models import ApiToken
+from dangvien.api.services import api_token_create
 from dangvien.lib.models import CalendarDay
 from dangvien.people.models import ImportJob
+from dangvien.targets.models import Target
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
 from tests.training.factories import make_class
 
 FOREIGN_PERSON = "Hoàng Thị Ngoại Vi"
 FOREIGN_CANDIDATE = "Đỗ Văn Ứng Viên"
+FOREIGN_SPARE = "Lý Thị Dự Bị"
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
@@ -96,7 +105,18 @@ def _foreign_objects(world: World) -> dict[str, str]:
         event=listed, file="2026/01/x.pdf", name="x.pdf", content_type="application/pdf",
         size=1, sha256="0" * 64,
     )  # fmt: skip
+    spare = make_person(world.cell_1, FOREIGN_SPARE, status="candidate")
+    token = api_token_create(acting_user=world.bithu, name="Chi bộ khu phố 1", days=30).token
     return {
+        # The API (paths, then the write bodies `_api_bodies` sends).
+        "api:*:unit_id": str(world.cell_1.pk),
+        "api:*:person_id": str(person.pk),
+        "api:*:case_id": str(case.pk),
+        "api:*:class_id": str(training_class.pk),
+        "api:*:name": "achievement",
+        "api:*:period": "2026",
+        "api_tokens:*:pk": str(token.pk),
+        "api:body:spare": str(spare.pk),
         "people:*:pk": str(person.pk),
         "admission:*:pk": str(case.pk),
         "admission:*:event": str(listed.pk),
@@ -128,6 +148,7 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "accounts:password_reset_confirm:token": "x",
         # Django's own admin: reached only by staff; any value shows the redirect to its login.
         "admin:*:object_id": str(world.cell_1.pk),
+        "admin:*:pk": str(world.bithu.pk),
         "admin:*:app_label": "orgs",
         "admin:*:content_type_id": "1",
         "admin:*:url": "orgs/unit/",
@@ -150,6 +171,7 @@ def _foreign_markers(world: World) -> list[str]:
         "Người thử xa",
         FOREIGN_PERSON,
         FOREIGN_CANDIDATE,
+        FOREIGN_SPARE,
         "chi-bo-1.xlsx",
     ]
 
@@ -187,10 +209,71 @@ def test_every_url_hides_a_sibling_subtree(world: World) -> None:
                 body = _text_of(response)
                 leaked = [m for m in markers if m in body]
                 assert not leaked, f"{method.upper()} {url} ({route.name}) shows {leaked}"
-    # The revoke URL must not have revoked the foreign grant.
+    # The revoke URLs must not have revoked the foreign grant nor the foreign API token.
     assert RoleGrant.objects.get(user=world.bithu).revoked_at is None
+    assert ApiToken.objects.get(user=world.bithu).revoked_at is None
     assert CalendarDay.objects.exists()
     assert checked > 20
+
+
+def _api_bodies(foreign: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """For each API path that writes: a body that would be accepted on an object in scope."""
+    return {
+        "api/v1/cases": {"person_id": int(foreign["api:body:spare"]), "source": "other",
+                         "on": "2026-01-06"},
+        "api/v1/cases/<case_id>/steps": {"step": "helper", "on": "2026-01-06",
+                                         "helper_id": int(foreign["api:*:person_id"])},
+        "api/v1/targets/<unit_id>/<period>": {"admissions": 3},
+    }  # fmt: skip
+
+
+# Query parameters of the API's lists that name a unit: a foreign one answers 404.
+API_UNIT_FILTERS = {
+    "api:units_list": ("parent", "under"),
+    "api:people_list": ("unit",),
+    "api:cases_list": ("unit",),
+    "api:classes_list": ("organiser",),
+    "api:targets": ("unit",),
+    "api:report": ("unit",),
+    "api:alerts": ("unit",),
+}
+
+
+@pytest.mark.django_db
+def test_every_api_url_hides_a_sibling_subtree_from_a_token(world: World) -> None:
+    secret = api_token_create(acting_user=world.ngoai, name="Bắc Ninh", days=30).secret
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    foreign = _foreign_objects(world)
+    markers = _foreign_markers(world)
+    bodies = _api_bodies(foreign)
+    routes = [r for r in all_routes() if r.name.startswith("api:")]
+    for route in routes:
+        url = _fill(route, foreign)
+        for method in ("get", "post", "put", "delete"):
+            body = bodies.get(route.pattern, {}) if method in ("post", "put") else None
+            response = getattr(client, method)(url, body, content_type="application/json")
+            assert response["Content-Type"].startswith("application/json"), url
+            assert response.status_code < 500, f"{method.upper()} {url}: {response.content!r}"
+            text = _text_of(response)
+            leaked = [m for m in markers if m in text]
+            assert not leaked, f"{method.upper()} {url} ({route.name}) shows {leaked}"
+            names_an_object = set(route.params) & {"unit_id", "person_id", "case_id", "class_id"}
+            if names_an_object and response.status_code != 405:
+                assert response.status_code == 404, f"{method.upper()} {url}"
+                assert response.json()["error"]["code"] == "not_found"
+        for name in API_UNIT_FILTERS.get(route.name, ()):
+            response = client.get(url, {name: str(world.cell_1.pk), "period": "2026"})
+            assert response.status_code == 404, f"GET {url}?{name}= answered {response.status_code}"
+    # Bắc Ninh has units but no people, cases, classes or deadlines: its lists are empty.
+    assert {u["code"][:2] for u in client.get("/api/v1/units").json()["items"]} == {"BN"}
+    for url in ("/api/v1/people", "/api/v1/cases", "/api/v1/classes", "/api/v1/alerts"):
+        assert client.get(url).json()["items"] == [], url
+    # Nothing was written in the other subtree.
+    case = Case.objects.get(person__full_name=FOREIGN_CANDIDATE)
+    assert case.events.count() == 1
+    assert not Case.objects.filter(person__full_name=FOREIGN_SPARE).exists()
+    assert not Target.objects.exists()
+    assert len(routes) >= 15
 
 
 @pytest.mark.django_db
