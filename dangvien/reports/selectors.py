@@ -433,12 +433,16 @@ def _members_on(sub: _Subtree, days: list[date]) -> list[Counter[str]]:
     """Members of the subtree on each day by status (official, probationary), in one query:
     status on the day (see the module docstring) and the cell they were registered in that
     day (their cell today, or the one a later transfer took them from)."""
-    touched = Transfer.objects.filter(person=OuterRef("pk")).filter(
-        sub.q("from_unit__path") | sub.q("to_unit__path")
+    # Who may count: people registered in the subtree now, and people a transfer took into
+    # or out of it. A union of two indexed sets: an OR with EXISTS made the database test
+    # every person of the country, even for one commune.
+    here = Person.objects.filter(sub.q("unit__path")).order_by().values("pk")
+    moved = (
+        Transfer.objects.filter(sub.q("from_unit__path") | sub.q("to_unit__path"))
+        .order_by()
+        .values("person_id")
     )
-    people = Person.objects.filter(decision_date__lte=max(days)).filter(
-        sub.q("unit__path") | Exists(touched)
-    )
+    people = Person.objects.filter(decision_date__lte=max(days), pk__in=here.union(moved))
     annotations: dict[str, Any] = {}
     aggregates: dict[str, Any] = {}
     for i, day in enumerate(days):
