@@ -45,13 +45,17 @@ def user_create(
             problems.append(Problem("username", _("Chưa nhập tên đăng nhập.")))
         elif User.objects.filter(username__iexact=username.strip()).exists():
             problems.append(Problem("username", _("Tên đăng nhập đã được dùng.")))
+        family, _sep, given = full_name.strip().rpartition(" ")
         if check_password:
+            # The user-to-be, so that a password like the user name or the name is refused.
+            candidate = User(
+                username=username.strip(), first_name=given, last_name=family, email=email
+            )
             try:
-                validate_password(password)
+                validate_password(password, candidate)
             except ValidationError as exc:
                 problems += [Problem("password", str(m)) for m in exc.messages]
         raise_if(problems)
-        family, _sep, given = full_name.strip().rpartition(" ")
         user = User.objects.create_user(
             username=username.strip(),
             password=password,
