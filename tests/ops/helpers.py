@@ -55,9 +55,7 @@ def snapshot() -> Snapshot:
         if meta.proxy or not meta.managed:
             continue
         columns = [field.attname for field in meta.concrete_fields]
-        tables[meta.db_table] = list(
-            model._base_manager.order_by("pk").values_list(*columns)  # type: ignore[attr-defined]
-        )
+        tables[meta.db_table] = list(model._base_manager.order_by("pk").values_list(*columns))
     return tables
 
 
@@ -92,10 +90,10 @@ def rewrite(source: Path, target: Path, change: Callable[[dict[str, Any]], dict[
             info.name = renames.get(info.name, info.name)
             tar_out.addfile(info, io.BytesIO(content.read()))
         raw = json.dumps(data).encode()
-        for name, content in (
+        for name, data_bytes in (
             (MANIFEST, raw),
             (MANIFEST_SUM, f"{hashlib.sha256(raw).hexdigest()}  {MANIFEST}\n".encode()),
         ):
             info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar_out.addfile(info, io.BytesIO(content))
+            info.size = len(data_bytes)
+            tar_out.addfile(info, io.BytesIO(data_bytes))

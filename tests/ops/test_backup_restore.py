@@ -33,9 +33,8 @@ ENGINE = connection.vendor
 OTHER_ENGINE = "postgresql" if ENGINE == "sqlite" else "sqlite"
 
 # The backup and the restore work outside the test's transaction (a second connection, or
-# the whole database file); the migrations' rows (rulebook, categories) come back after the
-# flush that ends each such test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# the whole database file): see conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
