@@ -98,6 +98,8 @@ class TwoFactorMiddleware:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in _ALLOWED_AT_GATE[gate]:
+            # The page header then leaves out the menu the user cannot use yet.
+            request.two_factor_pending = True  # type: ignore[attr-defined]
             return None
         url = reverse(_GATE_PAGE[gate])
         if request.method == "GET":

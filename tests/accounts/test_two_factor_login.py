@@ -218,3 +218,16 @@ def test_a_new_login_in_the_same_session_looks_for_a_device_again(world: World) 
     enrolled(world.bithu)  # set up from another browser
     client.force_login(world.bithu)  # signs in again, keeping the session's data
     assert client.get("/to-chuc/")["Location"].startswith(SECOND_STEP)
+
+
+def test_the_menu_is_hidden_until_the_second_factor_is_given(world: World) -> None:
+    device = enrolled(world.bithu)
+    client = Client()
+    password_login(client, "bithu", PASSWORD)
+    pending = client.get(SECOND_STEP).content.decode()
+    assert 'href="/to-chuc/"' not in pending
+    assert "Đăng xuất" in pending
+    _second_step(client, fresh_code(device))
+    page = client.get("/to-chuc/").content.decode()
+    assert 'href="/to-chuc/"' in page
+    assert f'href="{ENROL}"' in page  # the user's name leads to the two-factor page
