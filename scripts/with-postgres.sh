@@ -24,11 +24,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 port=${PG_PORT:-55432}
+# PG_EXTRA_OPTS: more server settings (the benchmarks give it memory: see the Makefile).
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 # Durability is not under test here: skip fsync so the suite runs at memory speed.
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  -o "-p $port -k $dir -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTS:-}" \
   start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 export DATABASE_URL="postgres://postgres@/dangvien?host=$dir&port=$port"
 set +e
