@@ -34,9 +34,8 @@ from dangvien.people.models import (
     Transfer,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
-from dangvien.tallies.models import Metric
+from dangvien.tallies.models import STATUS_METRIC, Metric
 from dangvien.tallies.services import (
-    STATUS_METRIC,
     tallies_add,
     tally_admission_moved,
     tally_status_event,
