@@ -10,7 +10,8 @@ import pytest
 
 from dangvien.admission.models import Case
 from dangvien.people.models import Status
-from tests.conftest import PASSWORD, World
+from tests.browser.signing_in import sign_in
+from tests.conftest import World
 from tests.people.factories import category, make_people, make_person
 
 pytestmark = [
@@ -22,11 +23,7 @@ NAME = "Nguyễn Thị Thu Hà"
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/to-chuc/")
+    sign_in(page, base, username)
 
 
 def _vote(official: int, present: int, votes_for: int) -> dict[str, str]:

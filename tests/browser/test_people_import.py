@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from dangvien.people.models import Person
-from tests.conftest import PASSWORD, World
+from tests.browser.signing_in import sign_in
+from tests.conftest import World
 from tests.people.test_import import row, workbook
 
 pytestmark = [
@@ -27,11 +28,7 @@ def _immediate_tasks(settings: Any) -> None:
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/to-chuc/")
+    sign_in(page, base, username)
 
 
 def _upload(page: Any, base: str, world: World, path: Path) -> None:

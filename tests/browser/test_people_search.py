@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, World
+from tests.browser.signing_in import sign_in
+from tests.conftest import World
 from tests.people.factories import make_person
 
 pytestmark = [
@@ -14,11 +15,7 @@ pytestmark = [
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/to-chuc/")
+    sign_in(page, base, username)
 
 
 def test_secretary_finds_a_person_typing_without_tone_marks(

@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 
 from dangvien.orgs.models import Unit
-from tests.conftest import PASSWORD, World
+from tests.browser.signing_in import sign_in
+from tests.conftest import World
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,12 +15,7 @@ pytestmark = [
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/tai-khoan/dang-nhap/")
-    assert page.locator("h1").inner_text() == "Đăng nhập"
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/to-chuc/")
+    sign_in(page, base, username)
 
 
 def _tree_text(page: Any) -> str:
