@@ -20,6 +20,7 @@ import json
 import os
 import re
 import tarfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -98,7 +99,9 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise bad(_("không phải tệp sao lưu của dangvien"))
         version = data.get("version")
-        if not isinstance(version, int) or version > VERSION:
+        if not isinstance(version, int):
+            raise bad(_("thiếu số phiên bản định dạng"))
+        if version > VERSION:
             raise BackupError(
                 _(
                     "Tệp sao lưu %(file)s có định dạng phiên bản %(version)s, mới hơn phiên "
@@ -288,16 +291,16 @@ def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo) -> Iterator[bytes]
 
 
 def copy_member(
-    tar: tarfile.TarFile, manifest: Manifest, name: str, target: IO[bytes], *, path: Path
+    tar: tarfile.TarFile, info: tarfile.TarInfo, expected: Member, target: IO[bytes], *, path: Path
 ) -> None:
     """Write one member out, checking it again on the way (the file may have changed since
     it was verified)."""
     digest = hashlib.sha256()
-    for chunk in _read_member(tar, tar.getmember(name)):
+    for chunk in _read_member(tar, info):
         digest.update(chunk)
         target.write(chunk)
-    if digest.hexdigest() != manifest.members[name].sha256:
-        raise _damaged(path, name)
+    if digest.hexdigest() != expected.sha256:
+        raise _damaged(path, info.name)
 
 
 @dataclass(frozen=True)
@@ -343,16 +346,16 @@ def verify(path: Path) -> Verified:
                 "Tệp sao lưu %(file)s bị hỏng hoặc bị cắt cụt, không đọc được (%(error)s). "
                 "Không phục hồi từ tệp này; hãy dùng một bản sao lưu khác."
             )
-            % {"file": path, "error": exc or exc.__class__.__name__}
+            % {"file": path, "error": str(exc) or exc.__class__.__name__}
         ) from None
 
 
 def _verify_members(tar: tarfile.TarFile, path: Path) -> Manifest:
     infos = tar.getmembers()
-    names = [info.name for info in infos]
+    repeated = {name for name, n in Counter(info.name for info in infos).items() if n > 1}
     by_name = {info.name: info for info in infos}
     for info in infos:
-        if not info.isfile() or names.count(info.name) > 1:
+        if not info.isfile() or info.name in repeated:
             raise BackupError(
                 _("Tệp sao lưu %(file)s có mục không hợp lệ: %(member)s.")
                 % {"file": path, "member": info.name}

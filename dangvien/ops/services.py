@@ -220,7 +220,9 @@ def restore_preflight(*, path: Path, force: bool) -> Verified:
     return verified
 
 
-def _restore_attachments(tar: tarfile.TarFile, manifest: Manifest, path: Path) -> int:
+def _restore_attachments(
+    tar: tarfile.TarFile, infos: Mapping[str, tarfile.TarInfo], manifest: Manifest, path: Path
+) -> int:
     """Put back the backup's files; the ones already there with the right content stay.
     Files not in the backup are left too: they are named by their content and no restored
     row points at them."""
@@ -241,7 +243,7 @@ def _restore_attachments(tar: tarfile.TarFile, manifest: Manifest, path: Path) -
         partial = target.with_name(f"{target.name}.restoring")
         try:
             with partial.open("wb") as out:
-                copy_member(tar, manifest, name, out, path=path)
+                copy_member(tar, infos[name], member, out, path=path)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
@@ -274,10 +276,13 @@ def backup_restore(*, acting_user: Actor, path: Path, force: bool = False) -> Re
         tempfile.TemporaryDirectory(prefix="dangvien-restore-") as scratch,
         tarfile.open(path, mode="r:") as tar,
     ):
-        written = _restore_attachments(tar, manifest, path)
+        infos = {info.name: info for info in tar.getmembers()}
+        written = _restore_attachments(tar, infos, manifest, path)
         database = Path(scratch) / manifest.database
         with database.open("wb") as out:
-            copy_member(tar, manifest, manifest.database, out, path=path)
+            copy_member(
+                tar, infos[manifest.database], manifest.members[manifest.database], out, path=path
+            )
         engines.load(database)
     # Content type ids are cached per process: the restored table may number them otherwise.
     ContentType.objects.clear_cache()

@@ -194,6 +194,35 @@ def test_a_backup_from_newer_code_is_refused(world: World, tmp_path: Path) -> No
     assert snapshot() == before
 
 
+def test_a_member_that_would_land_outside_the_attachments_folder_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    populate(world)
+    path, _digest = _backup(tmp_path)
+    with tarfile.open(path) as tar:
+        [stored] = [name for name in tar.getnames() if name.startswith("attachments/")]
+    crafted = tmp_path / "crafted.tar"
+    rewrite(path, crafted, lambda _manifest: {stored: "attachments/../../x.pdf"})
+
+    with pytest.raises(CommandError, match=r"mục “attachments/\.\./\.\./x\.pdf” không hợp lệ"):
+        _restore(crafted, "--force")
+
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_attachment_already_missing_is_reported_by_the_backup(
+    world: World, tmp_path: Path
+) -> None:
+    populate(world)
+    attachment = CaseAttachment.objects.get()
+    (tmp_path / "attachments" / attachment.file.name).unlink()
+    errors = io.StringIO()
+
+    call_command("backup", out=tmp_path, stdout=io.StringIO(), stderr=errors)
+
+    assert f"thiếu tệp đính kèm {attachment.file.name}" in errors.getvalue()
+
+
 def test_a_database_with_data_is_replaced_only_with_force(world: World, tmp_path: Path) -> None:
     path, _digest = _backup(tmp_path)
     before = snapshot()
