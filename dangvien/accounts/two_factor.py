@@ -10,10 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_otp
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 
 from dangvien.accounts import rules, selectors
+from dangvien.accounts.models import Role
 from dangvien.accounts.rules import Gate
 
 # The user id whose session was found, after the password, to have no device and need none:
@@ -54,3 +57,22 @@ def mark_verified(request: HttpRequest, device: Device) -> None:
     django_otp.login(request, device)
     request.session.cycle_key()
     forget_gate(request)
+
+
+def requirement_text() -> str:
+    """One line on who must use a second factor under the current setting (the demo prints
+    it under its logins)."""
+    name = settings.TWO_FACTOR_REQUIRED_ROLE
+    role = rules.required_role(name)
+    if role is None:
+        return _(
+            "Xác thực hai bước: không bắt buộc (DANGVIEN_2FA_REQUIRED_ROLE=none, như make demo "
+            "đặt); ai muốn thì bật ở trang “Xác thực hai bước” (bấm vào tên mình). Trên máy chủ "
+            "thật, bỏ biến này: vai trò phê duyệt trở lên phải dùng ứng dụng xác thực."
+        )
+    return _(
+        "Xác thực hai bước: bắt buộc từ vai trò “%(role)s” trở lên và cho siêu người dùng "
+        "(superuser) (DANGVIEN_2FA_REQUIRED_ROLE=%(name)s): ở lần đăng nhập đầu, các tài khoản "
+        "đó phải cài một ứng dụng xác thực trên điện thoại. Để thử mà không cần điện thoại: "
+        "DANGVIEN_2FA_REQUIRED_ROLE=none."
+    ) % {"role": Role(role).label, "name": name}

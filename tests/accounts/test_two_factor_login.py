@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from dangvien.accounts.models import AuditEvent, RoleGrant
 from dangvien.accounts.services import grant_revoke, recovery_codes_regenerate
+from dangvien.accounts.two_factor import requirement_text
 from tests.accounts.totp import fresh_code, password_login, wrong_code
 from tests.conftest import PASSWORD, World, enrolled
 
@@ -231,3 +232,10 @@ def test_the_menu_is_hidden_until_the_second_factor_is_given(world: World) -> No
     page = client.get("/to-chuc/").content.decode()
     assert 'href="/to-chuc/"' in page
     assert f'href="{ENROL}"' in page  # the user's name leads to the two-factor page
+
+
+def test_the_demo_says_whether_its_logins_need_a_second_factor(settings: Settings) -> None:
+    settings.TWO_FACTOR_REQUIRED_ROLE = "none"
+    assert "không bắt buộc" in requirement_text()
+    settings.TWO_FACTOR_REQUIRED_ROLE = "approver"
+    assert "bắt buộc từ vai trò “Phê duyệt" in requirement_text()

@@ -31,6 +31,7 @@ def test_demo_loads_the_seed_world_once() -> None:
     call_command("demo", stdout=out)
     assert "chibo.xem" in out.getvalue()
     assert "tinh.quantri" in out.getvalue()
+    assert "DANGVIEN_2FA_REQUIRED_ROLE" in out.getvalue()  # whether those logins need a code
     kinh_bac = Unit.objects.get(code="X09187")
     cells = Unit.objects.filter(parent=kinh_bac, kind=UnitKind.CELL, valid_to__isnull=True)
     # Seed 000's 11 cells of Kinh Bắc (6 residential, 3 school, 1 health, 1 police) plus the

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from dangvien.accounts.models import Role
+from dangvien.accounts.two_factor import requirement_text
 from dangvien.web import demo
 
 
@@ -21,3 +22,5 @@ class Command(BaseCommand):
         for login in demo.LOGINS:
             role = Role(login.role).label
             self.stdout.write(f"  {login.username:<20} {role:<12.12} {login.description}")
+        self.stdout.write("")
+        self.stdout.write(requirement_text())
