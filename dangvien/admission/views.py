@@ -44,8 +44,9 @@ from dangvien.admission.services import (
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import working_calendar
 from dangvien.orgs.models import Unit, UnitKind
-from dangvien.people.models import Person, Status
+from dangvien.people.models import FileViewKind, Person, Status
 from dangvien.people.selectors import people_visible_to
+from dangvien.people.view_log import file_view_record
 
 # --- the board ----------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ def _printable_codes() -> set[str]:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(request.user, pk)
+    _log_view(request, case, FileViewKind.CASE, request.get_full_path())
     today = timezone.localdate()
     events = list(
         case.events.select_related("corrects", "recorded_by")
@@ -241,6 +243,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attach_form": AttachForm(),
     }
     return render(request, "admission/case.html", context)
+
+
+def _log_view(request: HttpRequest, case: Case, kind: FileViewKind, detail: str) -> None:
+    """The candidate's file was shown: one row of the confidential-file view log."""
+    file_view_record(
+        viewer=request.user, kind=kind, unit=case.unit, person=case.person, detail=detail
+    )
 
 
 # --- files and corrections of a recorded step ---------------------------------------------
@@ -287,6 +296,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpR
     found = CaseAttachment.objects.filter(pk=attachment, event__case=case).first()
     if found is None:
         raise Http404(_("Không tìm thấy tệp."))
+    _log_view(request, case, FileViewKind.ATTACHMENT, found.name)
     response = FileResponse(found.file.open("rb"), content_type=found.content_type)
     response["Content-Disposition"] = content_disposition(
         f"tep-{found.pk}.{found.name.rsplit('.', 1)[-1]}", found.name
@@ -506,6 +516,7 @@ def case_form(request: HttpRequest, pk: int, code: str, fmt: str) -> HttpRespons
         form = get_form(code)
     except UnknownForm:
         raise Http404 from None
+    _log_view(request, case, FileViewKind.FORM, f"{form.code} ({fmt})")
     context = case_form_context(case, form.code)
     body = render_docx(form.code, context) if fmt == "docx" else render_pdf(form.code, context)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

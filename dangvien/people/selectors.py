@@ -14,10 +14,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.selectors import AnyUser, scope_q
+from dangvien.accounts.selectors import AnyUser, grant_paths, scope_q
 from dangvien.lib.vntext import fold
 from dangvien.orgs.models import Unit
-from dangvien.people.models import Category, Person, ResidenceRegistration, Transfer
+from dangvien.people.models import (
+    Category,
+    FileView,
+    Person,
+    ResidenceRegistration,
+    Transfer,
+)
 
 
 def people_visible_to(user: AnyUser, min_role: int = Role.VIEWER) -> QuerySet[Person]:
@@ -56,3 +62,23 @@ def people_search(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
 
 def categories(kind: str) -> QuerySet[Category]:
     return Category.objects.filter(kind=kind, active=True).order_by("rank", "code")
+
+
+# --- the confidential-file view log -------------------------------------------------------
+
+
+def may_read_file_views(user: AnyUser) -> bool:
+    """Administrators of some unit (and superusers) read the view log; nobody else."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role >= Role.ADMINISTRATOR for _path, role in grant_paths(user))
+
+
+def file_views_visible_to(user: AnyUser) -> QuerySet[FileView]:
+    """Rows about units in the user's administrator subtrees, newest first, with what the
+    page shows joined in (one query per page of rows)."""
+    return FileView.objects.filter(scope_q(user, "unit__path", Role.ADMINISTRATOR)).select_related(
+        "viewer", "person", "unit"
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.people_list, name="list"),
     path("xuat/", views.people_export, name="export"),
     path("danh-muc/", views.categories, name="categories"),
+    path("nhat-ky-xem/", views.file_view_log, name="view_log"),
     path("<int:pk>/", views.person_detail, name="person"),
     path("<int:pk>/sua/", views.person_correct, name="person_correct"),
     path("<int:pk>/tinh-trang/", views.person_status, name="person_status"),

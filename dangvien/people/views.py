@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +24,7 @@ from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import is_national_administrator
 from dangvien.orgs.models import CellKind, Unit, UnitKind
-from dangvien.people import category_services, list_selectors, rules, services
+from dangvien.people import category_services, list_selectors, rules, selectors, services
 from dangvien.people.exporter import write_people_xlsx
 from dangvien.people.forms import (
     CandidateForm,
@@ -41,8 +42,16 @@ from dangvien.people.forms import (
     TransferSendForm,
     editable_units,
 )
-from dangvien.people.models import Category, CategoryKind, Person, Status, Transfer
+from dangvien.people.models import (
+    Category,
+    CategoryKind,
+    FileViewKind,
+    Person,
+    Status,
+    Transfer,
+)
 from dangvien.people.selectors import person_get_for_user
+from dangvien.people.view_log import FileViewFilterForm, file_view_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,7 +112,17 @@ def people_export(request: HttpRequest) -> FileResponse:
     people = list_selectors.people_filtered(request.user, unit, flt)
     # A temporary file, not memory: a province's list is tens of megabytes.
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_people_xlsx(people, out, kind="candidates" if flt.kind == "candidates" else "members")
+    count = write_people_xlsx(
+        people, out, kind="candidates" if flt.kind == "candidates" else "members"
+    )
+    # One row for the whole export: its unit, filter and size (the files of `count` people).
+    file_view_record(
+        viewer=request.user,
+        kind=FileViewKind.EXPORT,
+        unit=unit,
+        detail=request.get_full_path(),
+        count=count,
+    )
     out.seek(0)
     name = f"danh-sach-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
@@ -112,6 +131,7 @@ def people_export(request: HttpRequest) -> FileResponse:
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for_user(request.user, pk)
+    _log_view(request, person)
     record = list_selectors.person_record(person)
     months = record.party_age_months
     context = {
@@ -120,8 +140,22 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party_age": None if months is None else (months // 12, months % 12),
         "actions": _actions(request, person),
         "today": timezone.localdate(),
+        "can_read_views": has_role(request.user, person.unit, Role.ADMINISTRATOR),
     }
     return render(request, "people/person.html", context)
+
+
+def _log_view(request: HttpRequest, person: Person) -> None:
+    """A GET shows the file: one row of the view log. A POST is a write (the service audits
+    it), and the form it shows again on an error was logged by its GET."""
+    if request.method == "GET":
+        file_view_record(
+            viewer=request.user,
+            kind=FileViewKind.PAGE,
+            unit=person.unit,
+            person=person,
+            detail=request.get_full_path(),
+        )
 
 
 # --- actions on a person ----------------------------------------------------------------
@@ -152,6 +186,8 @@ def _person_for(request: HttpRequest, pk: int, role: int | None = Role.EDITOR) -
             _("Bạn không có quyền %(role)s trên %(unit)s.")
             % {"role": Role(role).label, "unit": person.unit.name}
         )
+    # The action pages show the file too (the correction form holds every field of it).
+    _log_view(request, person)
     return person
 
 
@@ -473,12 +509,21 @@ def register(request: HttpRequest, unit: int) -> HttpResponse:
     which = request.GET.get("so", "current")
     if which not in list_selectors.REGISTERS:
         which = "current"
+    people = list(list_selectors.register_people(request.user, the_unit, which))
+    # The register is a list of files: one row for the list, with how many it showed.
+    file_view_record(
+        viewer=request.user,
+        kind=FileViewKind.REGISTER,
+        unit=the_unit,
+        detail=request.get_full_path(),
+        count=len(people),
+    )
     context = {
         "unit": the_unit,
         "which": which,
         "title": REGISTER_TITLES[which],
         "registers": list(REGISTER_TITLES.items()),
-        "people": list_selectors.register_people(request.user, the_unit, which),
+        "people": people,
         "today": timezone.localdate(),
     }
     return render(request, "people/register.html", context)
@@ -531,3 +576,37 @@ def candidate_create(request: HttpRequest, unit: int) -> HttpResponse:
             messages.success(request, _("Đã thêm quần chúng %(name)s.") % {"name": person})
             return redirect("people:person", pk=person.pk)
     return render(request, "people/candidate_form.html", {"unit": cell, "form": form})
+
+
+# --- the confidential-file view log -------------------------------------------------------
+
+VIEW_LOG_PAGE_SIZE = 50
+
+
+@require_GET
+def file_view_log(request: HttpRequest) -> HttpResponse:
+    """Who read which file, for administrators, over the units of their subtrees."""
+    if not selectors.may_read_file_views(request.user):
+        raise PermissionDenied(_("Chỉ quản trị viên mới xem được nhật ký xem hồ sơ."))
+    form = FileViewFilterForm(request.GET)
+    rows = selectors.file_views_visible_to(request.user)
+    person = None
+    if not form.is_valid():
+        rows = rows.none()
+    else:
+        data = form.cleaned_data
+        if data["ho_so"]:
+            # A person outside the administrator's subtrees answers 404, like everywhere.
+            person = person_get_for_user(request.user, data["ho_so"], Role.ADMINISTRATOR)
+            rows = rows.filter(person=person)
+        if data["nguoi_xem"].strip():
+            rows = rows.filter(viewer__username__iexact=data["nguoi_xem"].strip())
+        if data["tu_ngay"]:
+            rows = rows.filter(at__date__gte=data["tu_ngay"])
+        if data["den_ngay"]:
+            rows = rows.filter(at__date__lte=data["den_ngay"])
+    page = Paginator(rows, VIEW_LOG_PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {"form": form, "page": page, "person": person, "query": params.urlencode()}
+    return render(request, "people/view_log.html", context)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from dangvien.admission.models import CaseAttachment
 from dangvien.lib.security import SECURITY_HEADERS
 from tests.accounts.test_scope_every_url import _fill, _foreign_objects, all_routes
-from tests.conftest import World, logged_in
+from tests.conftest import World, logged_in, signed_in
 from tests.people.factories import make_person
 
 # `<script type="application/json">` holds data (Django's json_script); browsers never run it.
@@ -187,9 +187,7 @@ def test_the_admin_has_no_inline_script_and_sends_the_headers(world: World) -> N
     """Django 5.2's admin loads its scripts from files; the policy needs nothing for it."""
     from django.contrib import admin
 
-    superuser = get_user_model().objects.create_superuser("quantri", password="x" * 12)
-    client = Client()
-    client.force_login(superuser)
+    client = signed_in(get_user_model().objects.create_superuser("quantri", password="x" * 12))
     urls = [("admin:index", reverse("admin:index"))]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import path
 
 from dangvien.lib.security import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from tests.conftest import signed_in
 
 LONG_SECRET = "k3Y-" + "x7Qp9zL2mVr4" * 5  # 64 characters, not a real key
 
@@ -147,8 +148,8 @@ urlpatterns = [path("hong/", _broken)]
 @pytest.mark.django_db
 @pytest.mark.urls("tests.lib.test_security_settings")
 def test_a_server_error_carries_the_security_headers() -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(get_user_model().objects.create_superuser("quantri", password="x" * 12))
+    client = signed_in(get_user_model().objects.create_superuser("quantri", password="x" * 12))
+    client.raise_request_exception = False
     response = client.get("/hong/")
     assert response.status_code == 500
     assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
