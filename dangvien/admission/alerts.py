@@ -8,12 +8,13 @@ whole province is a few indexed queries; certificate expiry is computed from the
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db.models import DateField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from dangvien.training.models import ClassKind, Enrolment, Result
 
 SOON_DAYS = 7
 LATER_DAYS = 30
+# Alerts on one page of the list.
+PER_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Alert:
     due: date
     case_id: int | None = None
     person_id: int | None = None
+    # (kind, record id): the order of alerts due on the same day across pages.
+    order: tuple[int, int] = field(default=(0, 0), compare=False)
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days
@@ -70,12 +75,10 @@ def _scope(user: AnyUser | None, path_field: str) -> Q:
     return Q() if user is None else scope_q(user, path_field)
 
 
-def alerts_for(
-    user: AnyUser | None, today: date, *, under: Unit | None = None, horizon: int = LATER_DAYS
-) -> list[Alert]:
-    """Every deadline in the user's scope (below `under` if given) that has passed or falls
-    within `horizon` days, soonest first."""
-    limit = today + timedelta(days=horizon)
+def _sources(
+    user: AnyUser | None, limit: date, under: Unit | None
+) -> tuple[QuerySet[Case], QuerySet[Transfer]]:
+    """Open cases and sent transfers in scope (below `under`) due by `limit`."""
     cases = Case.objects.filter(
         _scope(user, "unit__path"), state=Case.State.OPEN, due_on__lte=limit
     )
@@ -89,7 +92,11 @@ def alerts_for(
         transfers = transfers.filter(
             Q(from_unit__path__startswith=under.path) | Q(to_unit__path__startswith=under.path)
         )
-    result = [
+    return cases, transfers
+
+
+def _case_alerts(cases: QuerySet[Case]) -> list[Alert]:
+    return [
         Alert(
             c.unit_id,
             c.unit.name,
@@ -98,12 +105,15 @@ def alerts_for(
             c.due_on,
             case_id=c.pk,
             person_id=c.person_id,
+            order=(1, c.pk),
         )
         for c in cases.select_related("unit", "person")
         if c.due_on is not None
     ]
-    result += _certificate_alerts(user, limit, under)
-    result += [
+
+
+def _transfer_alerts(transfers: QuerySet[Transfer]) -> list[Alert]:
+    return [
         Alert(
             t.to_unit_id or t.from_unit_id,
             (t.to_unit or t.from_unit).name,
@@ -111,11 +121,80 @@ def alerts_for(
             _("Tiếp nhận chuyển sinh hoạt đảng"),
             t.due_on,
             person_id=t.person_id,
+            order=(3, t.pk),
         )
         for t in transfers.select_related("person", "from_unit", "to_unit")
         if t.due_on is not None
     ]
+
+
+def alerts_for(
+    user: AnyUser | None, today: date, *, under: Unit | None = None, horizon: int = LATER_DAYS
+) -> list[Alert]:
+    """Every deadline in the user's scope (below `under` if given) that has passed or falls
+    within `horizon` days, soonest first."""
+    limit = today + timedelta(days=horizon)
+    cases, transfers = _sources(user, limit, under)
+    result = _case_alerts(cases) + _certificate_alerts(user, limit, under)
+    result += _transfer_alerts(transfers)
     return sorted(result, key=lambda a: (a.due, a.unit_name, a.person_name))
+
+
+def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
+    soon = today + timedelta(days=SOON_DAYS)
+    counts = queryset.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+        later=Count("pk", filter=Q(due_on__gt=soon)),
+    )
+    return Counter({band: int(n or 0) for band, n in counts.items()})
+
+
+def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None) -> Counter[str]:
+    """How many alerts of `alerts_for` fall in each band ("overdue", "soon", "later"),
+    counted by the database (two aggregates and the certificates), not listed."""
+    limit = today + timedelta(days=LATER_DAYS)
+    cases, transfers = _sources(user, limit, under)
+    bands = _band_counts(cases, today) + _band_counts(transfers, today)
+    bands.update(a.band(today) for a in _certificate_alerts(user, limit, under))
+    for band in ("overdue", "soon", "later"):
+        bands.setdefault(band, 0)
+    return bands
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    alerts: list[Alert]
+    bands: Counter[str]
+    total: int
+    number: int
+    pages: int
+
+
+def alerts_page(
+    user: AnyUser | None,
+    today: date,
+    *,
+    under: Unit | None = None,
+    number: int = 1,
+    per_page: int | None = None,
+) -> AlertPage:
+    """One page of `alerts_for`, soonest first (ties by kind and record): a province can
+    have thousands. Each source is read up to the end of the page only, in the same order,
+    and the lists are merged, so a page costs the same few queries whatever page it is."""
+    per_page = per_page or PER_PAGE
+    bands = alert_bands(user, today, under=under)
+    total = sum(bands.values())
+    pages = max(1, -(-total // per_page))
+    number = min(max(number, 1), pages)
+    end = number * per_page
+    limit = today + timedelta(days=LATER_DAYS)
+    cases, transfers = _sources(user, limit, under)
+    merged = _case_alerts(cases.order_by("due_on", "pk")[:end])
+    merged += _certificate_alerts(user, limit, under)
+    merged += _transfer_alerts(transfers.order_by("due_on", "pk")[:end])
+    merged.sort(key=lambda a: (a.due, a.order))
+    return AlertPage(merged[end - per_page : end], bands, total, number, pages)
 
 
 # The certificate must still be valid at the chi bộ resolution: it matters from the class
@@ -191,6 +270,7 @@ def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -
                     expires,
                     case_id=case.pk,
                     person_id=case.person_id,
+                    order=(2, case.pk),
                 )
             )
     return result

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangvien.accounts.selectors import root_units_for, unit_get_for_user
-from dangvien.admission.alerts import alerts_for
+from dangvien.admission.alerts import alert_bands
 from dangvien.lib.dbrouter import reads_from_replica
 from dangvien.lib.periods import PeriodKind
 from dangvien.orgs.models import Unit
@@ -94,10 +94,7 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     achievement = selectors.achievement(unit=unit, period=period, as_of=as_of)
     months = selectors.admissions_by_month(unit=unit, period=period, as_of=as_of)
     quality = selectors.quality(unit=unit, period=period, as_of=as_of)
-    alerts = alerts_for(request.user, today, under=unit)
-    bands = {"overdue": 0, "soon": 0, "later": 0}
-    for alert in alerts:
-        bands[alert.band(today)] += 1
+    bands = alert_bands(request.user, today, under=unit)
 
     progress = charts.progress_chart(
         _progress_rows(achievement.row, achievement.periods),
@@ -142,7 +139,7 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "monthly": monthly,
         "ranking": ranking,
         "breakdowns": [charts.breakdown_chart(b, decimals=decimals) for b in quality if b.total],
-        "alerts_total": len(alerts),
+        "alerts_total": sum(bands.values()),
         "bands": bands,
         "reports": [
             {

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
+from unittest.mock import patch
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from dangvien.admission.alerts import alerts_for, urgent_count
+from dangvien.admission.alerts import alert_bands, alerts_for, alerts_page, urgent_count
 from dangvien.admission.models import Case, Source, Step
 from dangvien.admission.services import case_open, case_record_step
 from dangvien.people.models import Status
@@ -153,3 +156,58 @@ def test_a_shorter_validity_in_a_later_rule_version_is_not_missed(world: World) 
     # Issued under the 24-month version: expires 01/12/2026, within 30 days of TODAY.
     (alert,) = [a for a in alerts_for(world.bithu, TODAY) if "Giấy chứng nhận" in a.what]
     assert alert.due == date(2026, 12, 1)
+
+
+def test_the_bands_are_counted_as_the_list_would_band_them(world: World) -> None:
+    for day, name in enumerate(["An", "Ánh", "Ân", "Bảo", "Bình", "Cúc"], start=1):
+        _case(world, f"Lê Văn {name}", TODAY + timedelta(days=day * 8 - 10))
+    listed = alerts_for(world.xa, TODAY)
+    expected = {
+        band: sum(a.band(TODAY) == band for a in listed) for band in ("overdue", "soon", "later")
+    }
+    assert alert_bands(world.xa, TODAY) == expected
+    assert sum(expected.values()) == len(listed) == 5  # the sixth is due beyond 30 days
+    assert sum(alert_bands(world.ngoai, TODAY).values()) == 0
+
+
+def test_pages_hold_every_alert_once_soonest_first(world: World) -> None:
+    names = [f"Người {n:02d}" for n in range(7)]
+    for n, name in enumerate(names):
+        _case(world, name, date(2026, 11, 1 + (n % 3)))  # three days, ties broken by record
+    seen = []
+    for number in (1, 2, 3):
+        page = alerts_page(world.xa, TODAY, number=number, per_page=3)
+        assert (page.number, page.pages, page.total) == (number, 3, 7)
+        seen += page.alerts
+    assert sorted(a.person_name for a in seen) == names
+    assert [a.due for a in seen] == sorted(a.due for a in seen)
+    assert alerts_page(world.xa, TODAY, number=99, per_page=3).number == 3
+
+
+def test_the_list_page_shows_one_page_and_links_the_next(world: World) -> None:
+    for n in range(3):
+        _case(world, f"Người {n}", date(2026, 11, 1 + n))
+    client = logged_in("xa")
+    with patch("dangvien.admission.alerts.PER_PAGE", 2):
+        first = client.get("/canh-bao/").content.decode()
+        second = client.get("/canh-bao/?trang=2").content.decode()
+    assert "Người 0" in first
+    assert "Người 2" not in first
+    assert "Trang 1/2" in first
+    assert "?trang=2" in first
+    assert "Người 2" in second
+    assert "Người 0" not in second
+
+
+def test_the_list_page_costs_the_same_queries_for_more_alerts(world: World) -> None:
+    client = logged_in("xa")
+    _case(world, "Người đầu", date(2026, 11, 1))
+    client.get("/canh-bao/")  # sessions and caches warmed
+    with CaptureQueriesContext(connection) as few:
+        client.get("/canh-bao/")
+    for n in range(30):
+        _case(world, f"Người {n}", date(2026, 11, 2), "cell_2" if n % 2 else "cell_1")
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/canh-bao/").content.decode()
+    assert "Người 29" in body
+    assert len(many) == len(few)
