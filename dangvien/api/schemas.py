@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Query, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from dangvien.admission.models import Introducer, Source, Step
 from dangvien.api.errors import ERROR_STATUSES
@@ -413,9 +413,10 @@ class ReportColumnOut(Schema):
     kind: str
 
 
-class ReportOut(Schema):
+class ReportOut(BaseModel):
     """A report's table as the JSON download writes it: the headline figures of the report
-    (e.g. `admitted`, `target`, `percent`) are further keys at the top level."""
+    (e.g. `admitted`, `target`, `percent`) are further keys at the top level. (A plain
+    pydantic model: django-ninja's `Schema` reads attributes and would drop those keys.)"""
 
     model_config = ConfigDict(extra="allow")
 
