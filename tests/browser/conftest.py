@@ -34,6 +34,25 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+# Runs before any script of each page (the browser's own channel: the page's policy does not
+# apply to it) and reports every Content-Security-Policy violation on the console.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline code") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def _is_csp_violation(message: Any) -> bool:
+    # Chromium's own report ("Refused to … because it violates the following Content
+    # Security Policy directive …") and the listener's above.
+    text = str(message.text)
+    return message.type == "error" and (
+        "Content Security Policy" in text or text.startswith("CSP violation")
+    )
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="vi-VN")
@@ -47,7 +66,16 @@ def page(browser: Any) -> Iterator[Any]:
             else None
         ),
     )
+    # Every browser test also checks that no page broke the Content-Security-Policy.
+    violations: list[str] = []
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if _is_csp_violation(message) else None,
+    )
     page.outside_requests = outside
+    page.csp_violations = violations
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
