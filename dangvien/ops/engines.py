@@ -261,6 +261,10 @@ def _postgresql_load(source: Path) -> None:
             raise _failed_with(pg_restore, reader.returncode, restore_log)
         if writer.returncode != 0 or not committed:
             raise _failed_with(psql, writer.returncode or 1, psql_log)
+    # A restored database has no planner statistics until autovacuum gets to it; the checks
+    # that follow (and the first pages) would plan their joins blind.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _failed_with(program: str, code: int, log: Path) -> BackupError:
