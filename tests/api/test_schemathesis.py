@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -64,7 +67,22 @@ def _run(
     check()
 
 
+@pytest.fixture
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI application closes a connection that is not in autocommit at the end of each
+    request, which on PostgreSQL would end the test's transaction; Django's own test client
+    turns that off the same way while it runs a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_keep_the_test_connection")
 def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
     world: World, registry: Registry, settings: Any
 ) -> None:
