@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 from django.test import Client
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import Case, CaseEvent, Step
 from dangvien.admission.services import case_open, case_record_step
+from dangvien.api.models import IdempotentWrite
 from tests.api.conftest import Registry
 from tests.api.helpers import api_client, error_of, post_json, token_for
 from tests.conftest import World
@@ -223,3 +225,23 @@ def test_cases_are_listed_newest_first_scoped_and_filtered(
     ]
     assert api_client(world.ngoai).get("/api/v1/cases").json()["items"] == []
     error_of(api_client(world.ngoai).get(f"/api/v1/cases/{first.pk}"), 404, "not_found")
+
+
+def test_a_write_whose_key_was_taken_meanwhile_is_rolled_back(
+    world: World, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another request with the same key committed between this one's lookup and its end.
+    def taken(**kwargs: Any) -> None:
+        raise IntegrityError("idempotency_key_once_per_token")
+
+    monkeypatch.setattr(IdempotentWrite.objects, "create", taken)
+    case = _open(world, registry)
+    body = {"step": "helper", "on": "2024-02-01", "helper_id": registry.members[0].pk}
+    response = post_json(
+        api_client(world.bithu),
+        f"/api/v1/cases/{case.pk}/steps",
+        body,
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    error_of(response, 409, "idempotency_in_progress")
+    assert _steps(case) == ["listed"]
