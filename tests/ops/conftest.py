@@ -5,6 +5,8 @@ in the same worker does the same; each test here starts by writing those rows ag
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -34,3 +36,10 @@ def _replay_data_migrations() -> None:
 def _migrations_rows(transactional_db: None) -> None:
     if not RuleVersion.objects.exists():
         _replay_data_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The named world's users are not logged in here: no need for Argon2's deliberate cost
+    # (a second of the test each on a busy machine).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
