@@ -223,6 +223,27 @@ def test_an_attachment_already_missing_is_reported_by_the_backup(
     assert f"thiếu tệp đính kèm {attachment.file.name}" in errors.getvalue()
 
 
+def test_a_row_count_that_differs_after_the_restore_fails_the_command(
+    world: World, tmp_path: Path
+) -> None:
+    path, _digest = _backup(tmp_path)
+    miscounted = tmp_path / "miscounted.tar"
+
+    def one_more_unit(manifest: dict[str, Any]) -> dict[str, str]:
+        manifest["row_counts"]["orgs_unit"] += 1
+        return {}
+
+    rewrite(path, miscounted, one_more_unit)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"Đã phục hồi, nhưng"):
+        call_command("restore", str(miscounted), "--force", stdout=out)
+
+    assert "Số dòng không khớp: bảng orgs_unit có 9, bản sao lưu ghi 10." in out.getvalue()
+    event = AuditEvent.objects.get(action="ops.restore")
+    assert event.changes["count_differences"] == [None, 1]
+
+
 def test_a_database_with_data_is_replaced_only_with_force(world: World, tmp_path: Path) -> None:
     path, _digest = _backup(tmp_path)
     before = snapshot()
