@@ -7,8 +7,6 @@ kept, so a copy of the database does not hand out working tokens.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,9 +37,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    def is_active(self, now: datetime | None = None) -> bool:
-        return self.revoked_at is None and self.expires > (now or timezone.now())
 
 
 class IdempotentWrite(models.Model):

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from dangvien.admission.models import Introducer, Source, Step
 from dangvien.api.errors import ERROR_STATUSES
+from dangvien.api.pagination import MAX_LIMIT
 from dangvien.training.models import ClassKind
 
 # Dates the API accepts: the party's history to the end of the periods the reports know.
@@ -37,7 +38,9 @@ def _storable(value: str) -> str:
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, AfterValidator(_storable)]
 # Query parameters of every list.
-Limit = Annotated[int, Query(ge=1, le=200, description="Số dòng mỗi trang (tối đa 200).")]
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Số dòng mỗi trang (tối đa {MAX_LIMIT}).")
+]
 Cursor = Annotated[
     Text | None, Query(max_length=400, description="Giá trị “next” của trang trước.")
 ]

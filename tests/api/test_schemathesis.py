@@ -5,7 +5,6 @@ subtree, and with invalid input (negative generation: every refusal in the schem
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -87,7 +86,6 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
     world: World, registry: Registry, settings: Any
 ) -> None:
     settings.API_RATE_PER_MINUTE = 100_000
-    started = time.monotonic()
     case = case_open(
         acting_user=world.xa, person=registry.candidate, source="youth_union", on=date(2024, 1, 15)
     )
@@ -116,4 +114,3 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
     assert seen[200] > 50
     assert seen[404] > 10
     assert seen[422] > 10
-    assert time.monotonic() - started < 60
