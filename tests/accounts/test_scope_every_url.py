@@ -39,6 +39,7 @@ from tests.training.factories import make_class
 FOREIGN_PERSON = "Hoàng Thị Ngoại Vi"
 FOREIGN_CANDIDATE = "Đỗ Văn Ứng Viên"
 FOREIGN_SPARE = "Lý Thị Dự Bị"
+FOREIGN_TOKEN = "Mã truy cập của bí thư khu phố 1"
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
@@ -106,7 +107,7 @@ def _foreign_objects(world: World) -> dict[str, str]:
         size=1, sha256="0" * 64,
     )  # fmt: skip
     spare = make_person(world.cell_1, FOREIGN_SPARE, status="candidate")
-    token = api_token_create(acting_user=world.bithu, name="Chi bộ khu phố 1", days=30).token
+    token = api_token_create(acting_user=world.bithu, name=FOREIGN_TOKEN, days=30).token
     return {
         # The API (paths, then the write bodies `_api_bodies` sends).
         "api:*:unit_id": str(world.cell_1.pk),
@@ -172,6 +173,7 @@ def _foreign_markers(world: World) -> list[str]:
         FOREIGN_PERSON,
         FOREIGN_CANDIDATE,
         FOREIGN_SPARE,
+        FOREIGN_TOKEN,
         "chi-bo-1.xlsx",
     ]
 
