@@ -14,19 +14,16 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.selectors import AnyUser, scope_q
 from dangvien.admission import rules
-from dangvien.admission.models import Case, CaseEvent, Step
+from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Transfer
 from dangvien.rulebook.selectors import rule_in_force, rule_values, rules_cached
-from dangvien.training.models import ClassKind, Enrolment, Result
 
 SOON_DAYS = 7
 LATER_DAYS = 30
@@ -206,44 +203,19 @@ CERTIFICATE_RULE = "training.awareness_certificate_months"
 
 
 def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) -> QuerySet[Case]:
-    """Open cases before the cell's vote whose certificate may expire by `limit`.
+    """Open cases before the cell's vote whose certificate may expire by `limit`: one indexed
+    query on the kept issue date (`admission.certificates`).
 
     The bound uses the shortest validity any version of the rule has given, so it never
     misses one; `_certificate_alerts` then applies the version in force on each issue date.
     """
-    recorded = CaseEvent.objects.filter(
-        case=OuterRef("pk"), step=Step.AWARENESS_CLASS, corrections__isnull=True
-    ).order_by("-on", "-id")
-    registered = (
-        Enrolment.objects.filter(
-            person=OuterRef("person_id"),
-            training_class__kind=ClassKind.AWARENESS,
-            result=Result.PASSED,
-        )
-        .exclude(certificate_number="")
-        .values("person")
-        .annotate(latest=Max("certificate_date"))
-        .values("latest")
-    )
     shortest = min((int(v) for v in rule_values(CERTIFICATE_RULE)), default=0)
     bound = add_months(limit, -shortest)
-    cases = (
-        Case.objects.filter(
-            _scope(user, "unit__path"), state=Case.State.OPEN, stage__in=CERTIFICATE_STAGES
-        )
-        .annotate(
-            recorded_issue=Subquery(
-                recorded.annotate(
-                    issued=Cast(KT("data__certificate_date"), output_field=DateField())
-                ).values("issued")[:1],
-                output_field=DateField(),
-            ),
-            registered_issue=Subquery(registered[:1], output_field=DateField()),
-        )
-        .filter(
-            Q(recorded_issue__lte=bound)
-            | Q(recorded_issue__isnull=True, registered_issue__lte=bound)
-        )
+    cases = Case.objects.filter(
+        _scope(user, "unit__path"),
+        state=Case.State.OPEN,
+        certificate_issued__lte=bound,
+        stage__in=CERTIFICATE_STAGES,
     )
     if under is not None:
         cases = cases.filter(unit__path__startswith=under.path)
@@ -254,8 +226,9 @@ def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -
     result = []
     with rules_cached():
         for case in _certificate_cases(user, limit, under).select_related("unit", "person"):
-            annotated: Any = case  # the two issue dates are annotations
-            issued = _as_date(annotated.recorded_issue or annotated.registered_issue)
+            issued = case.certificate_issued
+            if issued is None:
+                continue
             rule = rule_in_force(CERTIFICATE_RULE, issued)
             expires = add_months(issued, int(rule.value))
             if expires > limit:

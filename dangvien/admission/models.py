@@ -97,6 +97,9 @@ class Case(models.Model):
     # it, so alert lists and counts are one indexed query instead of a walk over the events.
     due_on = models.DateField(_("hạn"), null=True, blank=True)
     due_label = models.CharField(_("việc phải xong"), max_length=120, blank=True)
+    # The awareness-class certificate's issue date, kept by the services for the open cases
+    # (see `admission.certificates`): certificate alerts are one indexed query.
+    certificate_issued = models.DateField(_("ngày cấp giấy chứng nhận"), null=True, blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +108,7 @@ class Case(models.Model):
             models.Index(fields=["state", "stage"]),
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state", "due_on"]),
+            models.Index(fields=["state", "certificate_issued"]),
         ]
         constraints = [
             models.UniqueConstraint(

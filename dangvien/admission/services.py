@@ -23,6 +23,7 @@ from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role
 from dangvien.admission import rules
+from dangvien.admission.certificates import cases_keep_certificate
 from dangvien.admission.models import Case, CaseAttachment, CaseEvent, Introducer, Source, Step
 from dangvien.admission.selectors import case_blockers, case_deadline, last_event, rules_on
 from dangvien.lib.dates import add_months
@@ -143,6 +144,8 @@ def case_open(
             unit=case.unit,
             changes={"source": [None, source], "on": [None, on]},
         )
+        # The person may already hold a certificate from the class register.
+        cases_keep_certificate(person_ids=[person.pk])
         return case
 
 
@@ -261,6 +264,8 @@ def case_record_step(
         # 5. Move the case and keep the person's record in step, and the next deadline.
         _advance(case, event, acting_user, helper)
         _refresh_due(case)
+        if step == Step.AWARENESS_CLASS:
+            cases_keep_certificate(person_ids=[case.person_id])
         audit_record(
             actor=acting_user,
             action="case.step",
@@ -457,6 +462,8 @@ def case_correct_event(
             case.stage_since = on
             case.save(update_fields=["stage_since"])
             _refresh_due(case)
+        if event.step == Step.AWARENESS_CLASS:
+            cases_keep_certificate(person_ids=[case.person_id])
         audit_record(
             actor=acting_user,
             action="case.correct",

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from dangvien.admission.certificates import cases_with_wrong_certificate
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
@@ -23,7 +25,7 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "tally", "path", "version", "status", "orphan"
+    check: str  # "tally", "path", "version", "status", "orphan", "certificate"
     message: str
 
 
@@ -186,6 +188,28 @@ def _orphans() -> Iterator[Finding]:
         )
 
 
+def _certificates() -> Iterator[Finding]:
+    """The certificate date kept on each open case (`admission.certificates`)."""
+    for pk, name, kept, expected in cases_with_wrong_certificate():
+        yield Finding(
+            "certificate",
+            _(
+                "Hồ sơ #%(pk)s (%(name)s) đang lưu ngày cấp giấy chứng nhận %(kept)s, "
+                "tính lại được %(actual)s."
+            )
+            % {"pk": pk, "name": name, "kept": _day(kept), "actual": _day(expected)},
+        )
+
+
+def _day(value: date | str | None) -> str:
+    if value is None:
+        return "—"
+    # SQLite hands a computed date back as text.
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return f"{day:%d/%m/%Y}"
+
+
 def check_integrity() -> list[Finding]:
-    """Every difference found, in the order: kept counts, tree, statuses, orphans."""
-    return [*_tallies(), *_paths(), *_statuses(), *_orphans()]
+    """Every difference found, in the order: kept counts, tree, statuses, orphans, kept
+    certificate dates."""
+    return [*_tallies(), *_paths(), *_statuses(), *_orphans(), *_certificates()]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.audit import Actor, audit_record, audit_record_many, snapshot
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role
+from dangvien.admission.certificates import cases_keep_certificate
 from dangvien.lib.errors import Problem, ServiceError, raise_if
 from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.models import Person, Status
@@ -282,6 +283,9 @@ def class_record_results(
                     },
                 )
             done.append(row)
+        if training_class.kind == ClassKind.AWARENESS:
+            # Open cases keep their certificate date (the alerts read it).
+            cases_keep_certificate(person_ids=[row.person_id for row in done])
         return done
 
 

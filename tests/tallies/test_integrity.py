@@ -91,3 +91,25 @@ def test_the_demo_world_passes() -> None:
     counts; nothing else in it may be inconsistent either."""
     call_command("demo", stdout=StringIO())
     assert [f.message for f in check_integrity()] == []
+
+
+def test_a_wrong_kept_certificate_date_is_caught(peopled: World) -> None:
+    from dangvien.admission.models import Case, Source
+    from dangvien.admission.services import case_open
+    from dangvien.training.models import ClassKind
+    from tests.training.factories import make_class, pass_class
+
+    person = make_people(peopled.cell_1, ["Dung"], Status.CANDIDATE)[0]
+    case = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2025, 1, 6))
+    pass_class(
+        make_class(peopled.an_my, ClassKind.AWARENESS, date(2025, 2, 3), date(2025, 2, 7)),
+        person,
+        date(2025, 2, 8),
+    )
+    case.refresh_from_db()
+    assert case.certificate_issued == date(2025, 2, 8)  # kept by the class's service
+    assert check_integrity() == []
+    Case.objects.filter(pk=case.pk).update(certificate_issued=None)
+    findings = check_integrity()
+    assert [f.check for f in findings] == ["certificate"]
+    assert "đang lưu ngày cấp giấy chứng nhận —, tính lại được 08/02/2025" in findings[0].message
