@@ -7,6 +7,8 @@ correction is a new event that points at the one it corrects.
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -197,9 +199,23 @@ class Introducer(models.Model):
         return f"{self.case.person} ← {self.member or self.get_kind_display()}"
 
 
+class _AttachmentStorage(FileSystemStorage):
+    """The attachments' folder, read from the settings at each use. Django calls a field's
+    storage callable once, when the models load: a plain storage would keep the folder of
+    that moment, and tests or an operator pointing `ATTACHMENT_ROOT` elsewhere later would
+    still write into the old one."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.ATTACHMENT_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def _attachment_storage() -> FileSystemStorage:
-    # Read at use, not at import: tests and operators point it elsewhere.
-    return FileSystemStorage(location=settings.ATTACHMENT_ROOT)
+    return _AttachmentStorage()
 
 
 class CaseAttachment(models.Model):
