@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import FileField
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import CaseAttachment
@@ -38,13 +37,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _attachments_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # The file field's storage took its folder when the models loaded: point it here.
-    field = CaseAttachment._meta.get_field("file")
-    assert isinstance(field, FileField)
-    folder = tmp_path / "attachments"
-    monkeypatch.setattr(field.storage, "base_location", str(folder))
-    monkeypatch.setattr(field.storage, "location", str(folder))
+def _attachments_in_tmp(settings: Any, tmp_path: Path) -> None:
+    # The attachments' storage reads its folder from the settings at each use.
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
 
 
 def _backup(folder: Path) -> tuple[Path, str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -95,11 +94,10 @@ def test_an_action_page_logs_its_get_but_not_a_refused_or_failed_post(
 
 
 def test_the_case_page_its_filled_forms_and_its_files_are_logged(
-    world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    world: World, settings: Any, tmp_path: Path
 ) -> None:
     case = _case(world)
-    field = CaseAttachment._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=tmp_path))
+    settings.ATTACHMENT_ROOT = tmp_path
     (tmp_path / "don.pdf").write_bytes(b"%PDF-1.4\n")
     attachment = CaseAttachment.objects.create(
         event=case.events.get(), file="don.pdf", name="Đơn xin vào Đảng.pdf",
