@@ -22,9 +22,10 @@ REQUIRED_ROLE_NAMES: dict[str, int | None] = {
 }
 
 RECOVERY_CODE_COUNT = 10
-# Base32's lower-case alphabet: no 0/1/8/9, so no O/0 or l/1 confusion when copied by hand.
-RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
-RECOVERY_CODE_LENGTH = 10  # 50 random bits each
+# Lower-case letters and digits without i, l, o, 0 and 1, which are mistaken for one another
+# when a printed code is typed back.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 10  # 31 ** 10: about 49 random bits each
 TOTP_DIGITS = 6
 _SEPARATORS = re.compile(r"[\s\-]+")
 
