@@ -59,7 +59,7 @@ MESSAGES: dict[str, Promise] = {
         "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa mới."
     ),
     "idempotency_in_progress": _(
-        "Một yêu cầu cùng khóa Idempotency-Key vừa được xử lý; hãy gửi lại để nhận kết quả."
+        "Một yêu cầu cùng khóa Idempotency-Key đang được xử lý; hãy gửi lại để nhận kết quả."
     ),
     "invalid": _("Dữ liệu gửi lên chưa hợp lệ."),
     "refused": _("Không ghi được: còn điều kiện chưa được đáp ứng."),
