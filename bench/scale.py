@@ -434,9 +434,10 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
-def _http_load(path: str, cookie: str, seconds: float, clients: int, port: int) -> dict[str, Any]:
-    """`dangvien serve --workers 4` on loopback; `clients` threads request `path` as fast as
-    they can for `seconds`. Requests per second, errors, latency, workers' peak memory."""
+@contextmanager
+def serving(port: int, path: str, cookie: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`dangvien serve --workers 4` on loopback (with its background worker), answering
+    `path` to `cookie`; stopped on leaving. Also used by `bench.load`."""
     env = {**os.environ, "PORT": str(port)}
     server = subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
         [sys.executable, "-m", "dangvien.cli", "serve", "--workers", "4", "--port", str(port)],
@@ -446,6 +447,16 @@ def _http_load(path: str, cookie: str, seconds: float, clients: int, port: int) 
     )
     try:
         _wait_for(port, path, cookie)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _http_load(path: str, cookie: str, seconds: float, clients: int, port: int) -> dict[str, Any]:
+    """`dangvien serve --workers 4` on loopback; `clients` threads request `path` as fast as
+    they can for `seconds`. Requests per second, errors, latency, workers' peak memory."""
+    with serving(port, path, cookie) as server:
         latencies: list[float] = []
         errors = [0]
         lock = threading.Lock()
@@ -486,9 +497,6 @@ def _http_load(path: str, cookie: str, seconds: float, clients: int, port: int) 
             "processes": len(workers),
             "worker_peak_mb": round(max(peaks, default=0.0), 1),
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _get(port: int, path: str, cookie: str) -> int:
