@@ -55,6 +55,11 @@ def _write(
 ) -> list[tuple[Target, dict[str, Any]]]:
     """Create or change each (entry, assigning unit), locking the existing rows first.
     Returns each target with its audit changes."""
+    # A target that does not exist yet has no row to lock, so two first writes of one unit
+    # would both insert and one would fail on the unique constraint. Locking the units first
+    # (in key order, no key lock: rows pointing at them are not held up) queues them instead.
+    units = sorted({entry.unit.pk for entry, _by in entries})
+    list(Unit.objects.select_for_update(no_key=True).filter(pk__in=units).order_by("pk"))
     wanted = Q(pk__in=[])
     for entry, _by in entries:
         wanted |= Q(unit_id=entry.unit.pk, period=entry.period.code)
