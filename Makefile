@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test bench bench-national messages clean
+.PHONY: demo test bench bench-load bench-national messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ BENCH_PG := PG_PORT=55470 PG_EXTRA_OPTS="-c shared_buffers=1GB -c work_mem=32MB 
 bench: $(VENV)/.dev-installed
 	DJANGO_SETTINGS_MODULE=dangvien.settings $(BIN)/python -m bench.people_io
 	$(BENCH_PG) bash scripts/with-postgres.sh $(BIN)/python -m bench.scale --scales commune,province
+
+# The load test (bench/README.md): the province world loaded, then 50 users for 60 s of mixed
+# work on loopback. A cluster of its own (LOAD_PG_PORT), so it may run beside `make bench`.
+LOAD_PG_PORT ?= 55471
+bench-load: $(VENV)/.dev-installed
+	$(BENCH_PG) PG_PORT=$(LOAD_PG_PORT) bash scripts/with-postgres.sh $(BIN)/python -m bench.load --users 50 --seconds 60
 
 # The whole country (about 40 minutes and 15 GB of disk); the growth table then covers all three.
 bench-national: $(VENV)/.dev-installed
