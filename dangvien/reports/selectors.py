@@ -91,7 +91,7 @@ from dangvien.reports.types import (
     Structure,
     TrainingRow,
 )
-from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
+from dangvien.rulebook.selectors import Rule, RuleMissingError, rule_in_force
 from dangvien.tallies.models import STATUS_METRIC, Metric
 from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
@@ -985,25 +985,34 @@ def ranking(*, unit: Unit, period: Period, as_of: date | None = None) -> Ranking
         (admitted,) = _count_admitted(sub, [(period.start, day)])
         target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
         rows = [_row(unit, period, admitted, target, day)]
-    rule = rule_in_force("reports.grade_thresholds", day)
-    scale = rules.GradeScale.from_rule(rule.value)
+    # A period before the first thresholds were set (1930–2015) is ranked but not graded:
+    # the rulebook has nothing in force then, and that is the history, not an error.
+    try:
+        rule: Rule | None = rule_in_force("reports.grade_thresholds", day)
+    except RuleMissingError:
+        rule = None
+    scale = rules.GradeScale.from_rule(rule.value) if rule is not None else None
+    ungraded = _("Không xếp loại (chưa có quy định xếp loại áp dụng ngày %(day)s)") % {
+        "day": f"{day:%d/%m/%Y}"
+    }
     ranked: list[RankingRow] = []
     rank = 0
     previous: Decimal | None = None
     for position, row in enumerate(rows, 1):
         percent = row.percent
         if percent is None:
-            ranked.append(RankingRow(None, row, scale.grade(None)))
+            ranked.append(RankingRow(None, row, scale.grade(None) if scale else ungraded))
             continue
         if previous is None or percent != previous:
             rank = position
         previous = percent
-        ranked.append(RankingRow(rank, row, scale.grade(percent)))
+        ranked.append(RankingRow(rank, row, scale.grade(percent) if scale else ungraded))
+    graded = _("Xếp loại theo: %(rule)s.") % {"rule": rule.cite()} if rule is not None else ungraded
     return Ranking(
         scope=scope,
         rows=ranked,
-        grade_source=rule.cite(),
-        notes=[_("Xếp loại theo: %(rule)s.") % {"rule": rule.cite()}, *_merged_notes(sub, period)],
+        grade_source=rule.cite() if rule is not None else "",
+        notes=[graded, *_merged_notes(sub, period)],
     )
 
 

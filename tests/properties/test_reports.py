@@ -5,6 +5,7 @@ command answers or raises CommandError with a Vietnamese message, never a traceb
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,19 @@ class _Null:
 
     def flush(self) -> None:
         pass
+
+
+def test_a_ranking_before_the_first_grade_thresholds_is_ranked_without_grades(
+    world: World,
+) -> None:
+    """Found by the property above: `reports.grade_thresholds` is in force from 01/01/2016,
+    and the ranking of an earlier period was a 500 on the page and a traceback in the
+    command."""
+    client = logged_in("xa")
+    response = client.get(f"/bao-cao/{world.an_my.pk}/ranking/", {"period": "2010"})
+    assert response.status_code == 200
+    assert "Không xếp loại" in response.content.decode()
+    out = io.StringIO()
+    call_command("report", "ranking", unit="QN.TK.AM", period="2010", stdout=out)
+    assert "Không xếp loại" in out.getvalue()
+    assert client.get(f"/bao-cao/{world.an_my.pk}/ranking/", {"period": "2026"}).status_code == 200
