@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.lib.models import RecordedEvent
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Person
 
@@ -124,7 +125,7 @@ class Case(models.Model):
         return f"{self.person} — {self.get_stage_display()}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(RecordedEvent):
     class Outcome(models.TextChoices):
         NONE = "", _("—")
         PASSED = "passed", _("Đạt")
@@ -153,13 +154,6 @@ class CaseEvent(models.Model):
     # Where a rule allowed an exception (province consent for age over 60…): the consent.
     override_document = models.CharField(_("văn bản cho phép ngoại lệ"), max_length=120, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case", "on", "id"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.lib.fields import SortKeyField
+from dangvien.lib.models import RecordedEvent
 from dangvien.orgs.models import ResidentialArea, Unit
 
 
@@ -197,7 +198,7 @@ class Person(models.Model):
         return str(self.birth_year)
 
 
-class StatusEvent(models.Model):
+class StatusEvent(RecordedEvent):
     """One change of status (admitted, recognised, removed, left, deceased…) with its basis.
 
     Append-only; a mistaken event is corrected by a new one that points at it.
@@ -209,13 +210,6 @@ class StatusEvent(models.Model):
     document = models.CharField(_("văn bản"), max_length=120, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["person", "on", "id"]

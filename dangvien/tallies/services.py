@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import cast
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -110,7 +111,8 @@ def tally_status_event(event: StatusEvent, unit_path: str) -> None:
     metric = STATUS_METRIC.get(event.status)
     if metric is not None:
         counts[(unit_path, event.on, metric)] += 1
-    old = event.corrects
+    # The base model's "self" is StatusEvent here (the type checker sees the abstract base).
+    old = cast(StatusEvent | None, event.corrects)
     if old is not None and old.status in STATUS_METRIC:
         counts[(old.unit.path, old.on, STATUS_METRIC[old.status])] -= 1
     tallies_add(counts)
