@@ -11,16 +11,14 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from dangvien.admission.models import Case, CaseEvent, Source, Step
-from dangvien.admission.rules import Vote
 from dangvien.admission.selectors import case_deadline
-from dangvien.admission.services import NewIntroducer, case_open, case_record_step
+from dangvien.admission.services import case_open, case_record_step
 from dangvien.lib.dates import PartialDate
 from dangvien.lib.selectors import working_calendar
 from dangvien.people.models import Person, Status
+from tests.admission.factories import drive_case
 from tests.conftest import World, logged_in
 from tests.people.factories import category, make_people, make_person
-
-VOTE = Vote(9, 0, 0, 9, 8, 1)
 
 
 def _members(world: World) -> list[Person]:
@@ -41,36 +39,7 @@ def _open(world: World, person: Person, on: date = date(2024, 1, 15)) -> Case:
 
 
 def _to(case: Case, members: list[Person], last: str) -> Case:
-    """Drive the case through the services up to and including `last`."""
-    steps: list[tuple[str, date, dict[str, Any]]] = [
-        (Step.HELPER, date(2024, 2, 1), {"helper": members[0]}),
-        (
-            Step.AWARENESS_CLASS,
-            date(2024, 3, 1),
-            {"data": {"certificate_date": "2024-03-01", "certificate_number": "CN 12/2024"}},
-        ),
-        (Step.APPLICATION, date(2024, 4, 1), {}),
-        (Step.PERSONAL_HISTORY, date(2024, 4, 15), {}),
-        (Step.VERIFICATION, date(2024, 5, 20), {}),
-        (
-            Step.INTRODUCTIONS,
-            date(2024, 6, 1),
-            {
-                "introducers": [
-                    NewIntroducer("member", members[1], date(2022, 1, 1)),
-                    NewIntroducer("member", members[2], date(2021, 5, 1)),
-                ]
-            },
-        ),
-        (Step.OPINIONS, date(2024, 6, 10), {}),
-        (Step.CELL_RESOLUTION, date(2024, 6, 20), {"vote": VOTE}),
-    ]
-    for step, on, extra in steps:
-        case_record_step(acting_user=None, case=case, step=step, on=on, **extra)
-        if step == last:
-            break
-    case.refresh_from_db()
-    return case
+    return drive_case(case, members, last)
 
 
 def _post(client: Client, case: Case, step: str, **fields: Any) -> Any:

@@ -1,0 +1,58 @@
+"""Cases driven through the services, step by step, for tests that need one at a given stage."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dangvien.admission.models import Case, Step
+from dangvien.admission.rules import Vote
+from dangvien.admission.services import NewIntroducer, case_record_step
+from dangvien.people.models import Person
+
+VOTE = Vote(
+    official_members=9, elsewhere=0, exempt_absent=0, present=9, votes_for=8, votes_against=1
+)
+COMMITTEE = Vote(
+    official_members=7, elsewhere=0, exempt_absent=0, present=7, votes_for=7, votes_against=0
+)
+
+
+def _steps(members: list[Person]) -> list[tuple[str, date, dict[str, Any]]]:
+    """A case opened on 15/01/2024, every step in time, up to the admission decision.
+    `members`: three official members of the cell (helper, two introducers)."""
+    return [
+        (Step.HELPER, date(2024, 2, 1), {"helper": members[0]}),
+        (
+            Step.AWARENESS_CLASS,
+            date(2024, 3, 1),
+            {"data": {"certificate_date": "2024-03-01", "certificate_number": "CN 12/2024"}},
+        ),
+        (Step.APPLICATION, date(2024, 4, 1), {}),
+        (Step.PERSONAL_HISTORY, date(2024, 4, 15), {}),
+        (Step.VERIFICATION, date(2024, 5, 20), {}),
+        (
+            Step.INTRODUCTIONS,
+            date(2024, 6, 1),
+            {
+                "introducers": [
+                    NewIntroducer("member", members[1], date(2022, 1, 1)),
+                    NewIntroducer("member", members[2], date(2021, 5, 1)),
+                ]
+            },
+        ),
+        (Step.OPINIONS, date(2024, 6, 10), {}),
+        (Step.CELL_RESOLUTION, date(2024, 6, 20), {"vote": VOTE}),
+        (Step.COMMITTEE_RESOLUTION, date(2024, 7, 5), {"vote": COMMITTEE}),
+        (Step.DECISION, date(2024, 7, 20), {"document_number": "120-QĐ/ĐU"}),
+    ]
+
+
+def drive_case(case: Case, members: list[Person], last: str) -> Case:
+    """Record every step of the case through the services up to and including `last`."""
+    for step, on, extra in _steps(members):
+        case_record_step(acting_user=None, case=case, step=step, on=on, **extra)
+        if step == last:
+            break
+    case.refresh_from_db()
+    return case
