@@ -186,18 +186,10 @@ def members_workbook(cell: Any, rows: int, rng: random.Random) -> bytes:
     (the demo's generator), a birth date each (so no row repeats a person already there)."""
     import xlsxwriter
 
+    from dangvien.people.columns import MINIMAL_MEMBER_KEYS, headers_of
     from dangvien.web.demo_people import person_name
 
-    headers = [
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Dân tộc",
-        "Mã chi bộ",
-        "Ngày quyết định kết nạp",
-        "Ngày vào Đảng",
-        "Ngày chính thức",
-    ]
+    headers = headers_of(*MINIMAL_MEMBER_KEYS)
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("Danh sách")

@@ -68,3 +68,22 @@ COLUMNS: list[Column] = [
 def columns_for(kind: str) -> list[Column]:
     """The columns of the members' or the candidates' workbook."""
     return [c for c in COLUMNS if kind == "members" or not c.members_only]
+
+
+def headers_of(*keys: str) -> list[str]:
+    """The template's headers of these columns, in this order (for writing a workbook)."""
+    by_key = {c.key: c.header for c in COLUMNS}
+    return [by_key[k] for k in keys]
+
+
+# The columns of a minimal members' workbook: who, born when, which cell, admitted when.
+MINIMAL_MEMBER_KEYS = (
+    "full_name",
+    "birth",
+    "sex",
+    "ethnicity",
+    "unit",
+    "decision_date",
+    "ceremony_date",
+    "official_date",
+)

@@ -8,16 +8,9 @@ from datetime import date, timedelta
 
 import xlsxwriter
 
-HEADERS = [
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Dân tộc",
-    "Mã chi bộ",
-    "Ngày quyết định kết nạp",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-]
+from dangvien.people.columns import MINIMAL_MEMBER_KEYS, headers_of
+
+HEADERS = headers_of(*MINIMAL_MEMBER_KEYS)
 _FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
 _MIDDLES = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Đức", "Ngọc", "Quang"]
 _GIVENS = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Mai", "Nam", "Phúc"]
