@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from dangvien.admission.models import Case, Step
 from dangvien.admission.rules import Vote
 from dangvien.admission.services import NewIntroducer, case_record_step
@@ -48,10 +50,12 @@ def _steps(members: list[Person]) -> list[tuple[str, date, dict[str, Any]]]:
     ]
 
 
-def drive_case(case: Case, members: list[Person], last: str) -> Case:
+def drive_case(
+    case: Case, members: list[Person], last: str, *, acting_user: User | None = None
+) -> Case:
     """Record every step of the case through the services up to and including `last`."""
     for step, on, extra in _steps(members):
-        case_record_step(acting_user=None, case=case, step=step, on=on, **extra)
+        case_record_step(acting_user=acting_user, case=case, step=step, on=on, **extra)
         if step == last:
             break
     case.refresh_from_db()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,10 +13,11 @@ from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import Case, CaseEvent, Source, Step
 from dangvien.admission.rules import Vote
 from dangvien.admission.selectors import case_deadline
-from dangvien.admission.services import NewIntroducer, case_open, case_record_step
+from dangvien.admission.services import case_open, case_record_step
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.workdays import PLAIN
 from dangvien.people.models import Person, Status
+from tests.admission.factories import drive_case
 from tests.conftest import World
 from tests.people.factories import category, make_people, make_person
 
@@ -41,30 +41,7 @@ def _candidate(world: World) -> tuple[Person, list[Person]]:
 
 
 def _to_opinions(world: World, case: Case, members: list[Person]) -> None:
-    steps: list[tuple[str, date, dict[str, Any]]] = [
-        (Step.HELPER, date(2024, 2, 1), {"helper": members[0]}),
-        (
-            Step.AWARENESS_CLASS,
-            date(2024, 3, 1),
-            {"data": {"certificate_date": "2024-03-01", "certificate_number": "CN 12/2024"}},
-        ),
-        (Step.APPLICATION, date(2024, 4, 1), {}),
-        (Step.PERSONAL_HISTORY, date(2024, 4, 15), {}),
-        (Step.VERIFICATION, date(2024, 5, 20), {}),
-        (
-            Step.INTRODUCTIONS,
-            date(2024, 6, 1),
-            {
-                "introducers": [
-                    NewIntroducer("member", members[1], date(2022, 1, 1)),
-                    NewIntroducer("member", members[2], date(2021, 5, 1)),
-                ]
-            },
-        ),
-        (Step.OPINIONS, date(2024, 6, 10), {}),
-    ]
-    for step, on, extra in steps:
-        case_record_step(acting_user=world.bithu, case=case, step=step, on=on, **extra)
+    drive_case(case, members, Step.OPINIONS, acting_user=world.bithu)
 
 
 def test_a_candidate_becomes_an_official_member(world: World) -> None:
