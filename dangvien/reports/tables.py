@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import Unit
@@ -170,7 +171,7 @@ def movement_table(
         ("left", _("Ra khỏi Đảng"), m.left),
         ("expelled", _("Khai trừ"), m.expelled),
         ("deceased", _("Từ trần"), m.deceased),
-        ("transferred_in", _("Chuyển đến"), m.transferred_in),
+        ("transferred_in", pgettext("biến động đảng viên", "Chuyển đến"), m.transferred_in),
         ("transferred_out", _("Chuyển đi"), m.transferred_out),
         ("members_end", _("Đảng viên cuối kỳ"), m.members_end),
         ("official_end", _("— chính thức"), m.official_end),
@@ -283,7 +284,8 @@ def _reached(percent: Decimal | None, target: Decimal | None) -> bool | None:
 def _met(met: bool | None) -> str:
     if met is None:
         return ""
-    return _("Đạt") if met else _("Chưa đạt")
+    # "Đạt" is also a class result ("Passed"): the context keeps the two apart in English.
+    return pgettext("chỉ tiêu", "Đạt") if met else pgettext("chỉ tiêu", "Chưa đạt")
 
 
 def pipeline_table(

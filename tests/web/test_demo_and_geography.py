@@ -57,13 +57,25 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
     folder = Path(dangvien.__file__).parent / "locale" / "en" / "LC_MESSAGES"
     po = (folder / "django.po").read_text(encoding="utf-8")
     compiled = gettext.GNUTranslations((folder / "django.mo").open("rb"))
+
+    def text(block: str) -> str:
+        return "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
+
+    # (context or "", msgid): strings with a context (pgettext) are looked up with it.
     ids = [
-        "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
-        for block in re.findall(r'^msgid ((?:".*"\n)+)', po, re.M)
+        (text(context), text(block))
+        for context, block in re.findall(
+            r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)', po, re.M
+        )
     ]
-    singular = [i for i in ids if i]
+    singular = [(c, i) for c, i in ids if i]
     assert len(singular) > 100
+    assert any(c for c, _i in singular)  # the contexts are read too
+
+    def english(context: str, msgid: str) -> str:
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
     untranslated = [
-        i for i in singular if compiled.gettext(i) == i and i not in {"English", "Tiếng Việt"}
+        i for c, i in singular if english(c, i) == i and i not in {"English", "Tiếng Việt"}
     ]
     assert untranslated == []
