@@ -59,7 +59,7 @@ HOSTILE: dict[str, tuple[Any, str]] = {
     "xlsm": (
         lambda e: {
             **e,
-            "[Content_Types].xml": e["[Content_Types].xml"].replace(
+            "[Content_Types].xml": e.get("[Content_Types].xml", b"").replace(
                 b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml"
             ),
         },
@@ -69,7 +69,7 @@ HOSTILE: dict[str, tuple[Any, str]] = {
         lambda e: {
             **e,
             SHEET: _doctype(
-                e[SHEET], b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                e.get(SHEET, b""), b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
             ),
         },
         "DOCTYPE",
@@ -78,7 +78,7 @@ HOSTILE: dict[str, tuple[Any, str]] = {
         lambda e: {
             **e,
             "xl/sharedStrings.xml": _doctype(
-                e["xl/sharedStrings.xml"],
+                e.get("xl/sharedStrings.xml", b""),
                 b'<!doctype x [ <!entity  xxe SYSTEM "file:///etc/passwd"> ]>',
             ),
         },
@@ -97,13 +97,16 @@ HOSTILE: dict[str, tuple[Any, str]] = {
         "không phải là bảng tính",
     ),
     "formula": (
-        lambda e: {**e, SHEET: e[SHEET].replace(b"</row>", b'<c r="Z2"><f>1+1</f></c></row>', 1)},
+        lambda e: {
+            **e,
+            SHEET: e.get(SHEET, b"").replace(b"</row>", b'<c r="Z2"><f>1+1</f></c></row>', 1),
+        },
         "công thức",
     ),
     "merged header": (
         lambda e: {
             **e,
-            SHEET: e[SHEET].replace(
+            SHEET: e.get(SHEET, b"").replace(
                 b"</sheetData>",
                 b'</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>',
             ),
