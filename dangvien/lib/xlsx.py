@@ -167,7 +167,11 @@ def check_workbook(
             if sheet not in names:
                 raise WorkbookError(not_workbook)
             facts = _scan(archive, sheet)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
+        except WorkbookError:
+            raise
+        # A corrupt directory can point a member before the archive's start: zipfile's seek
+        # then raises a bare ValueError ("negative seek value").
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError):
             raise WorkbookError(not_workbook) from None
     if facts.rows - 1 > max_rows:
         raise WorkbookError(
