@@ -13,15 +13,27 @@ from django.utils.translation import gettext as _
 from dangvien.lib.errors import Problem
 from dangvien.lib.periods import Period
 
+# No unit admits more than this in any period; above it, a number is a typing slip (or a
+# 1e300 cell) and would not even fit the database's integer column. The API's bound too.
+MAX_ADMISSIONS = 1_000_000
+
 
 def admissions_problems(
     admissions: int, admissions_min: int | None, *, prefix: str = ""
 ) -> list[Problem]:
-    """A plan is a whole number ≥ 0; a range plan ("3–5 đảng viên", seed 000) has its lower
-    end between 0 and the plan."""
+    """A plan is a whole number from 0 to MAX_ADMISSIONS; a range plan ("3–5 đảng viên",
+    seed 000) has its lower end between 0 and the plan."""
     problems: list[Problem] = []
     if admissions < 0:
         problems.append(Problem(f"{prefix}admissions", _("Chỉ tiêu không được là số âm.")))
+    if admissions > MAX_ADMISSIONS:
+        problems.append(
+            Problem(
+                f"{prefix}admissions",
+                _("Chỉ tiêu không được quá %(n)s.")
+                % {"n": f"{MAX_ADMISSIONS:,}".replace(",", ".")},
+            )
+        )
     if admissions_min is not None and not 0 <= admissions_min <= max(admissions, 0):
         problems.append(
             Problem(

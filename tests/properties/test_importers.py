@@ -300,3 +300,23 @@ def test_the_generators_reach_both_outcomes(world: World) -> None:
 
     run()
     assert outcomes == {(k, p) for k in ("people", "targets") for p in (True, False)}
+
+
+def test_a_target_too_large_for_the_database_is_a_problem_of_its_row(world: World) -> None:
+    """Found by the targets property: a cell holding 1e300 reached the database as an
+    integer SQLite cannot hold (OverflowError). Now a rule bounds the plan, as the API did."""
+    header = [str(c.header) for c in TARGET_COLUMNS]
+    rows = [
+        ["QN.TK.AM.1", "", "2026", 1e300, None, "", "", ""],
+        ["QN.TK.AM.2", "", "2026", 1_000_001, None, "", "", ""],
+        ["QN.TK.AM.2", "", "2027", 1_000_000, None, "", "", ""],
+    ]
+    report = import_targets(
+        acting_user=world.xa, unit=world.an_my, content=write_workbook(header, rows), dry_run=False
+    )
+    assert [(p.row, p.column) for p in report.problems] == [
+        (2, "Chỉ tiêu kết nạp"),
+        (3, "Chỉ tiêu kết nạp"),
+    ]
+    assert "không được quá 1.000.000" in report.problems[0].message
+    assert not Target.objects.exists()
