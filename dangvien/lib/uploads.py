@@ -51,7 +51,8 @@ def _zip_kind(content: bytes) -> Kind:
     )
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    # A directory that names an unknown zip version is NotImplementedError, not BadZipFile.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise refused from None
     with archive:
         infos = archive.infolist()

@@ -125,7 +125,7 @@ def check_workbook(
         raise WorkbookError(not_workbook)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise WorkbookError(not_workbook) from None
     with archive:
         infos = archive.infolist()
