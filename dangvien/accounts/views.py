@@ -283,7 +283,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_events_visible_to(request.user).select_related("unit")
-    action = request.GET.get("thao_tac", "").strip()
+    # PostgreSQL text holds no NUL: a crafted filter with one would fail the query.
+    action = request.GET.get("thao_tac", "").replace("\x00", "").strip()
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("trang"))

@@ -17,7 +17,8 @@ def unit_by_code(code: str) -> Unit:
     code = (code or "").strip()
     if not code:
         raise CommandError(_("Cần mã đơn vị: --unit MÃ."))
-    unit = Unit.objects.filter(code=code).first()
+    # PostgreSQL text holds no NUL: no code has one, and the query would fail on it.
+    unit = Unit.objects.filter(code=code).first() if "\x00" not in code else None
     if unit is None:
         raise CommandError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})
     return unit

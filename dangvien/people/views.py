@@ -69,7 +69,8 @@ def _list_unit(request: HttpRequest) -> Unit:
 
 def _after(request: HttpRequest) -> tuple[str, int] | None:
     key, pk = request.GET.get("sau"), request.GET.get("sau_id", "")
-    if key is None or not pk.isdigit():
+    # A key with NUL is no key the page wrote (and PostgreSQL text cannot hold it).
+    if key is None or "\x00" in key or not pk.isdigit():
         return None
     return key, int(pk)
 

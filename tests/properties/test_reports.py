@@ -181,3 +181,9 @@ def test_a_ranking_before_the_first_grade_thresholds_is_ranked_without_grades(
     call_command("report", "ranking", unit="QN.TK.AM", period="2010", stdout=out)
     assert "Không xếp loại" in out.getvalue()
     assert client.get(f"/bao-cao/{world.an_my.pk}/ranking/", {"period": "2026"}).status_code == 200
+
+
+def test_a_unit_code_with_nul_is_an_unknown_unit(world: World) -> None:
+    """Found on PostgreSQL by the command property: the code reached the query."""
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("report", "achievement", unit="QN\x00", period="2026", stdout=_Null())
