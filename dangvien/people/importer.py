@@ -74,7 +74,9 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
-    return " ".join(str(value).split())
+    # A NUL (an invisible _x0000_ in the sheet's XML) means nothing in a cell, and
+    # PostgreSQL's text cannot hold it.
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 def _is_empty(value: Any) -> bool:

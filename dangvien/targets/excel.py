@@ -123,7 +123,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
-    return " ".join(str(value).split())
+    # NUL means nothing in a cell, and PostgreSQL's text cannot hold it.
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 # --- template and export -------------------------------------------------------------------

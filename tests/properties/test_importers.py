@@ -320,3 +320,51 @@ def test_a_target_too_large_for_the_database_is_a_problem_of_its_row(world: Worl
     ]
     assert "không được quá 1.000.000" in report.problems[0].message
     assert not Target.objects.exists()
+
+
+def test_control_characters_in_cells_are_refused_or_kept_never_a_database_error(
+    world: World,
+) -> None:
+    """XlsxWriter writes NUL and other control characters as _xHHHH_ escapes and the reader
+    gives them back; PostgreSQL's text cannot hold NUL, so the importers drop it (found on
+    PostgreSQL: the duplicate check's query failed on a name holding one)."""
+    header = [c.header for c in columns_for("members")]
+    good = {c.header: _GOOD.get(c.key, "") for c in columns_for("members") if c.key in _GOOD}
+    rows = []
+    for number, (column, text) in enumerate(
+        [
+            ("Họ và tên", "Nguyễn\x00 Thị Nul"),
+            ("Nơi ở hiện nay", "Khu phố 1\x00"),
+            ("Số thẻ đảng viên", "\x00"),
+            ("Họ và tên", "Trần\x1b Văn Esc"),
+            ("Số CCCD", "0491\x00900123"),
+        ]
+    ):
+        values = {**good, "Họ và tên": f"Người Thử {number}", column: text}
+        rows.append([values.get(h, "") for h in header])
+    for row in rows:
+        content = write_workbook(header, [row])
+        with rolled_back():
+            before = _counts()
+            report = import_people(
+                acting_user=world.xa,
+                unit=world.an_my,
+                kind="members",
+                content=content,
+                dry_run=False,
+            )
+            if report.problems:
+                assert _counts() == before
+                assert all(is_clear_message(p.message) for p in report.problems)
+            else:
+                assert report.created == 1
+    target_rows = [["QN.TK.AM.1", "", "2026", 5, None, "15-KH/\x00ĐU", "", "ghi\x00 chú"]]
+    with rolled_back():
+        written = import_targets(
+            acting_user=world.xa,
+            unit=world.an_my,
+            content=write_workbook([str(c.header) for c in TARGET_COLUMNS], target_rows),
+            dry_run=False,
+        )
+        assert written.problems == []
+        assert Target.objects.get().document == "15-KH/ĐU"
