@@ -276,7 +276,8 @@ def test_the_generators_reach_both_outcomes(world: World) -> None:
     """The properties above mean something only if some files import and some do not."""
     outcomes: set[tuple[str, bool]] = set()
 
-    @settings(max_examples=30, deadline=None, database=None)
+    # Derandomised: a fixed sample, so that the check of the sample itself is not flaky.
+    @settings(max_examples=40, deadline=None, database=None, derandomize=True)
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
         header, rows = data.draw(people_workbook("members"))
