@@ -18,7 +18,7 @@ from dangvien.people.models import Person
 from tests.admission.test_pages import _candidate, _members, _open, _to
 from tests.conftest import World
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 QUICK = (0.05, 0.2)

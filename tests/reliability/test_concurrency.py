@@ -32,7 +32,7 @@ pytestmark = [
         reason="SQLite has one writer at a time (BEGIN IMMEDIATE): nothing runs concurrently",
     ),
     # The categories come from a data migration, which a transactional test's flush removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

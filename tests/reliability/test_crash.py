@@ -32,7 +32,7 @@ ROWS = 4000
 CELL = "QN.TK.AM.1"
 
 # The categories come from a data migration, which a transactional test's flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

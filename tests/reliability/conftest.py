@@ -1,0 +1,13 @@
+"""The crash and concurrency tests run outside a wrapping transaction (child processes and
+other connections must see the data): each starts by writing the migrations' rows again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.migration_rows import ensure_migration_rows
+
+
+@pytest.fixture(autouse=True)
+def _migrations_rows(transactional_db: None) -> None:
+    ensure_migration_rows()
