@@ -249,11 +249,6 @@ def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -
     return result
 
 
-def _as_date(value: date | str) -> date:
-    # SQLite hands a cast date back as ISO text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def alerts_by_unit(alerts: list[Alert]) -> list[UnitAlerts]:
     ordered = sorted(alerts, key=lambda a: (a.unit_name, a.unit_id, a.due))
     return [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import connection
 
 
@@ -15,3 +17,9 @@ def refresh_planner_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def db_date(value: object) -> date:
+    """A date read back from raw SQL or a computed column: PostgreSQL gives a `date`, SQLite
+    the ISO text it stores."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -13,6 +13,7 @@ from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from dangvien.admission.certificates import cases_with_wrong_certificate
+from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
@@ -202,11 +203,7 @@ def _certificates() -> Iterator[Finding]:
 
 
 def _day(value: date | str | None) -> str:
-    if value is None:
-        return "—"
-    # SQLite hands a computed date back as text.
-    day = value if isinstance(value, date) else date.fromisoformat(value)
-    return f"{day:%d/%m/%Y}"
+    return "—" if value is None else f"{db_date(value):%d/%m/%Y}"
 
 
 def check_integrity() -> list[Finding]:

@@ -21,6 +21,7 @@ from datetime import date
 
 from django.db import connection
 
+from dangvien.lib.db import db_date
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
@@ -118,9 +119,4 @@ def differences() -> list[tuple[int, date, str, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(int(u), _as_date(m), str(k), int(have), int(want)) for u, m, k, have, want in rows]
-
-
-def _as_date(value: object) -> date:
-    # SQLite hands back the month as text.
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return [(int(u), db_date(m), str(k), int(have), int(want)) for u, m, k, have, want in rows]
