@@ -6,7 +6,6 @@ the generator, so on PostgreSQL the sequences are moved past them afterwards.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from dangvien.orgs.models import Reorganisation, ReorganisationUnit, Unit, UnitV
 from dangvien.people.models import Category, Person, PositionHolding, StatusEvent
 from dangvien.rulebook.selectors import rule_in_force, rules_cached
 from dangvien.synth.generate import COLUMNS, TABLES, Context, Plan, generate
+from dangvien.tallies.services import tallies_rebuild
 from dangvien.targets.models import Target
 
 MODELS: dict[str, type[models.Model]] = {
@@ -52,7 +52,6 @@ class LoadResult:
     # Time spent writing each table (the rest of "load" is generating the rows).
     write_seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     seconds: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 def _context() -> Context:
@@ -250,21 +249,6 @@ def _reset_sequences() -> None:
             cursor.execute(sql)
 
 
-def _rebuild_tallies(result: LoadResult) -> None:
-    """The kept counts, if that app has its rebuild yet (issue 6 builds it alongside)."""
-    if importlib.util.find_spec("dangvien.tallies.services") is None:
-        result.notes.append(_("Chưa có dangvien.tallies.services: bỏ qua việc tính lại số liệu."))
-        return
-    services = importlib.import_module("dangvien.tallies.services")
-    rebuild = getattr(services, "tallies_rebuild", None)
-    if rebuild is None:
-        result.notes.append(_("Chưa có tallies_rebuild: bỏ qua việc tính lại số liệu."))
-        return
-    started = time.perf_counter()
-    rebuild()
-    result.seconds["tallies"] = time.perf_counter() - started
-
-
 def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult:
     """Generate and write the world of `plan` in one transaction; then the kept counts and,
     on PostgreSQL, the planner statistics."""
@@ -297,7 +281,11 @@ def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult
             changes={"scale": [None, plan.scale.value], "seed": [None, plan.seed]},
         )
     result.seconds["load"] = time.perf_counter() - started
-    _rebuild_tallies(result)
+    # The loader wrote the records without the services: the kept counts follow in one
+    # statement (`tallies.recompute`).
+    started = time.perf_counter()
+    tallies_rebuild()
+    result.seconds["tallies"] = time.perf_counter() - started
     started = time.perf_counter()
     refresh_planner_statistics()
     if connection.vendor == "postgresql":

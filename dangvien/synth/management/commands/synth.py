@@ -77,5 +77,3 @@ class Command(BaseCommand):
         for step, seconds in result.seconds.items():
             self.stdout.write(f"{step:<{width}}{seconds:>11.1f}s")
         self.stdout.write(f"{_('Tổng thời gian'):<{width}}{total:>11.1f}s")
-        for note in result.notes:
-            self.stdout.write(note)
