@@ -273,7 +273,10 @@ def _naive_sql(unit_path: str, person: str, event: str, unit: str) -> list[tuple
     """The same figures by GROUP BY over the raw records (as `reports.selectors` counts them
     when the kept counts cannot answer): (SQL, parameters) giving the kept way's labels.
     Only table names are formatted into the text; values are parameters (`%s`)."""
-    width = len(unit_path) + 7
+    from dangvien.orgs.models import PATH_STEP
+    from dangvien.people.models import Status
+
+    width = len(unit_path) + PATH_STEP
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
     like = f"{unit_path}%"
     month = "lpad(CAST(EXTRACT(month FROM {}) AS text), 2, '0')"
@@ -288,10 +291,10 @@ def _naive_sql(unit_path: str, person: str, event: str, unit: str) -> list[tuple
         (
             f"""SELECT 'recognised ' || {month.format("e.day")}, COUNT(*)
                 FROM {event} e JOIN {unit} u ON u.id = e.unit_id
-                WHERE u.path LIKE %s AND e.status = 'official' AND NOT e.corrected
+                WHERE u.path LIKE %s AND e.status = %s AND NOT e.corrected
                   AND e.day BETWEEN %s AND %s
                 GROUP BY 1""",  # noqa: S608
-            [like, start, end],
+            [like, Status.OFFICIAL.value, start, end],
         ),
         (
             f"""SELECT 'child ' || substr(u.path, 1, %s), COUNT(*)
@@ -304,8 +307,8 @@ def _naive_sql(unit_path: str, person: str, event: str, unit: str) -> list[tuple
     ]
 
 
-# The raw tables as both engines see them: PostgreSQL through views over the real tables,
-# DuckDB over Parquet files exported from those views.
+# The raw rows both engines count: PostgreSQL runs these selects as subqueries over its
+# tables; DuckDB reads Parquet files exported from them.
 VIEWS = {
     "b_person": """SELECT id, admission_unit_id, decision_date FROM people_person""",
     "b_unit": """SELECT id, path FROM orgs_unit""",
@@ -316,10 +319,14 @@ VIEWS = {
 }
 
 
-def _run_sql(cursor: Any, queries: list[tuple[str, list[Any]]]) -> dict[str, int]:
+def _run_sql(
+    cursor: Any, queries: list[tuple[str, list[Any]]], placeholder: str = "%s"
+) -> dict[str, int]:
+    """Run the queries on a DB-API cursor (or a DuckDB connection, whose placeholder is
+    `?`) and gather (label, count) rows."""
     figures: dict[str, int] = {}
     for sql, params in queries:
-        cursor.execute(sql, params)
+        cursor.execute(sql.replace("%s", placeholder), params)
         for key, n in cursor.fetchall():
             figures[str(key)] = int(n)
     return figures
@@ -328,17 +335,9 @@ def _run_sql(cursor: Any, queries: list[tuple[str, list[Any]]]) -> dict[str, int
 def _naive_figures(unit: Any) -> dict[str, int]:
     from django.db import connection
 
-    # The raw tables themselves (the views only rename): the naive way a report would be
-    # written without kept counts.
-    queries = _naive_sql(
-        unit.path,
-        "people_person",
-        """(SELECT e.id, e.unit_id, e.status, e."on" AS day,
-                   EXISTS (SELECT 1 FROM people_statusevent k WHERE k.corrects_id = e.id)
-                     AS corrected
-            FROM people_statusevent e)""",
-        "orgs_unit",
-    )
+    # The raw tables themselves: the naive way a report would be written without kept
+    # counts.
+    queries = _naive_sql(unit.path, "people_person", f"({VIEWS['b_event']})", "orgs_unit")
     with connection.cursor() as cursor:
         return _run_sql(cursor, queries)
 
@@ -372,12 +371,7 @@ def _duckdb(folder: Path) -> Iterator[Any]:
 
 
 def _duck_figures(db: Any, unit: Any) -> dict[str, int]:
-    queries = _naive_sql(unit.path, "b_person", "b_event", "b_unit")
-    figures: dict[str, int] = {}
-    for sql, params in queries:
-        for key, n in db.execute(sql.replace("%s", "?"), params).fetchall():
-            figures[str(key)] = int(n)
-    return figures
+    return _run_sql(db, _naive_sql(unit.path, "b_person", "b_event", "b_unit"), "?")
 
 
 # --- pages ---------------------------------------------------------------------------------
