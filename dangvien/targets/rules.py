@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from dangvien.lib.errors import Problem
 from dangvien.lib.periods import Period
 
-# No unit admits more than this in any period; above it, a number is a typing slip (or a
-# 1e300 cell) and would not even fit the database's integer column. The API's bound too.
+# A sanity bound, not a rule of the party regulations (they set no ceiling on a plan, so it
+# is not in the rulebook): a whole province has about 100.000 members, so a plan above this
+# is a typing slip or a 1e300 cell, which would not even fit the database's integer column.
+# The API's schema (api/schemas.py, TargetIn) holds the same bound.
 MAX_ADMISSIONS = 1_000_000
 
 
