@@ -147,16 +147,22 @@ def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
     return Counter({band: int(n or 0) for band, n in counts.items()})
 
 
+def _bands(
+    cases: QuerySet[Case], transfers: QuerySet[Transfer], certificates: list[Alert], today: date
+) -> Counter[str]:
+    bands = _band_counts(cases, today) + _band_counts(transfers, today)
+    bands.update(a.band(today) for a in certificates)
+    for band in ("overdue", "soon", "later"):
+        bands.setdefault(band, 0)
+    return bands
+
+
 def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None) -> Counter[str]:
     """How many alerts of `alerts_for` fall in each band ("overdue", "soon", "later"),
     counted by the database (two aggregates and the certificates), not listed."""
     limit = today + timedelta(days=LATER_DAYS)
     cases, transfers = _sources(user, limit, under)
-    bands = _band_counts(cases, today) + _band_counts(transfers, today)
-    bands.update(a.band(today) for a in _certificate_alerts(user, limit, under))
-    for band in ("overdue", "soon", "later"):
-        bands.setdefault(band, 0)
-    return bands
+    return _bands(cases, transfers, _certificate_alerts(user, limit, under), today)
 
 
 @dataclass(frozen=True)
@@ -180,15 +186,15 @@ def alerts_page(
     have thousands. Each source is read up to the end of the page only, in the same order,
     and the lists are merged, so a page costs the same few queries whatever page it is."""
     per_page = per_page or PER_PAGE
-    bands = alert_bands(user, today, under=under)
+    limit = today + timedelta(days=LATER_DAYS)
+    cases, transfers = _sources(user, limit, under)
+    certificates = _certificate_alerts(user, limit, under)
+    bands = _bands(cases, transfers, certificates, today)
     total = sum(bands.values())
     pages = max(1, -(-total // per_page))
     number = min(max(number, 1), pages)
     end = number * per_page
-    limit = today + timedelta(days=LATER_DAYS)
-    cases, transfers = _sources(user, limit, under)
-    merged = _case_alerts(cases.order_by("due_on", "pk")[:end])
-    merged += _certificate_alerts(user, limit, under)
+    merged = _case_alerts(cases.order_by("due_on", "pk")[:end]) + certificates
     merged += _transfer_alerts(transfers.order_by("due_on", "pk")[:end])
     merged.sort(key=lambda a: (a.due, a.order))
     return AlertPage(merged[end - per_page : end], bands, total, number, pages)
