@@ -148,7 +148,14 @@ def test_rebuild_recomputes_everything_or_a_subtree(world: World) -> None:
     Tally.objects.all().delete()
     # Both metrics of the two months, in five units on one side and three on the other.
     assert tallies_rebuild() == 16
-    assert expected_tallies() == expected
+    # The database's recomputation (one statement) writes what the Python one expects.
+    kept = {
+        (unit, month, metric): total
+        for unit, month, metric, total in Tally.objects.values_list(
+            "unit", "month", "metric", "total"
+        )
+    }
+    assert kept == {key: n for key, n in expected.items() if n}
     Tally.objects.filter(unit=world.cell_1).update(total=7)
     Tally.objects.filter(unit=world.kinh_bac).update(total=7)
     # An Mỹ and its cell 1, two metrics each (cell 2 counts nothing).
