@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,18 @@ from django.utils.translation import gettext as _
 MAX_RATIO = 100
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+# What zipfile raises on a damaged or hostile archive besides BadZipFile: a directory that
+# points a member before the file's start (ValueError), names an unknown zip version
+# (NotImplementedError) or is cut short (EOFError), a member that does not inflate
+# (zlib.error). The attachment check and the workbook check (lib/xlsx.py) both catch these.
+BROKEN_ARCHIVE = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+)
 
 
 class UploadError(ValueError):
@@ -51,8 +64,7 @@ def _zip_kind(content: bytes) -> Kind:
     )
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    # A directory that names an unknown zip version is NotImplementedError, not BadZipFile.
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+    except BROKEN_ARCHIVE:
         raise refused from None
     with archive:
         infos = archive.infolist()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from dangvien.lib.uploads import BROKEN_ARCHIVE
 
 # A cell that starts with one of these is read by Excel as a formula (or DDE): a name typed
 # as "=HYPERLINK(...)" must stay text. Prefixing an apostrophe-like quote makes it inert.
@@ -125,7 +126,7 @@ def check_workbook(
         raise WorkbookError(not_workbook)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+    except BROKEN_ARCHIVE:
         raise WorkbookError(not_workbook) from None
     with archive:
         infos = archive.infolist()
@@ -167,11 +168,10 @@ def check_workbook(
             if sheet not in names:
                 raise WorkbookError(not_workbook)
             facts = _scan(archive, sheet)
+        # WorkbookError is a ValueError, which BROKEN_ARCHIVE catches: let it through first.
         except WorkbookError:
             raise
-        # A corrupt directory can point a member before the archive's start: zipfile's seek
-        # then raises a bare ValueError ("negative seek value").
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError):
+        except BROKEN_ARCHIVE:
             raise WorkbookError(not_workbook) from None
     if facts.rows - 1 > max_rows:
         raise WorkbookError(
