@@ -16,6 +16,7 @@ from dangvien.admission.models import Case, CaseAttachment
 from dangvien.admission.services import case_open
 from dangvien.people import views as people_views
 from dangvien.people.models import FileView, FileViewKind, Person
+from tests.append_only import assert_append_only
 from tests.conftest import World, logged_in
 from tests.people.factories import make_people, make_person
 
@@ -150,17 +151,7 @@ def test_the_people_list_is_not_logged(world: World, person: Person) -> None:
 
 def test_the_log_is_append_only(world: World, person: Person) -> None:
     logged_in("bithu").get(f"/nguoi/{person.pk}/")
-    row = FileView.objects.get()
-    row.detail = "sửa"
-    with pytest.raises(PermissionError):
-        row.save()
-    with pytest.raises(PermissionError):
-        row.delete()
-    with pytest.raises(PermissionError):
-        FileView.objects.all().delete()
-    with pytest.raises(PermissionError):
-        FileView.objects.filter(pk=row.pk).update(detail="sửa")
-    assert FileView.objects.get().detail == f"/nguoi/{person.pk}/"
+    assert_append_only(FileView.objects.get(), detail="sửa")
 
 
 # --- the administrators' page ---------------------------------------------------------------
