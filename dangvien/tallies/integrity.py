@@ -17,7 +17,7 @@ from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
-from dangvien.tallies.models import Tally
+from dangvien.tallies.models import Metric, Tally
 from dangvien.tallies.recompute import differences
 
 # Statuses of a person that still belongs to a cell (their cell must exist).
@@ -28,6 +28,11 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 class Finding:
     check: str  # "tally", "path", "version", "status", "orphan", "certificate"
     message: str
+
+
+def _metric_label(code: str) -> str:
+    """The metric as the reports name it ("Kết nạp"), or the code if it is not one we know."""
+    return str(Metric(code).label) if code in Metric.values else code
 
 
 def _tallies() -> Iterator[Finding]:
@@ -42,7 +47,7 @@ def _tallies() -> Iterator[Finding]:
             % {
                 "unit": codes.get(unit_id, f"#{unit_id}"),
                 "month": f"{month:%m/%Y}",
-                "metric": metric,
+                "metric": _metric_label(metric),
                 "kept": have,
                 "actual": want,
             },
@@ -185,7 +190,7 @@ def _orphans() -> Iterator[Finding]:
         yield Finding(
             "orphan",
             _("Số liệu tổng hợp âm: %(unit)s, tháng %(month)s, %(metric)s.")
-            % {"unit": unit, "month": f"{month:%m/%Y}", "metric": metric},
+            % {"unit": unit, "month": f"{month:%m/%Y}", "metric": _metric_label(metric)},
         )
 
 

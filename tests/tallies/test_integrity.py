@@ -44,8 +44,8 @@ def test_a_broken_tally_is_listed_with_kept_and_actual(peopled: World) -> None:
     Tally.objects.filter(unit=peopled.kinh_bac, metric=Metric.RECOGNISED).delete()
     code, out = _run()
     assert code == 1
-    assert "QN.TK, tháng 03/2015, admitted: đang lưu 5, tính lại được 2." in out
-    assert "BN.KB, tháng 03/2016, recognised: đang lưu 0, tính lại được 1." in out
+    assert "QN.TK, tháng 03/2015, Kết nạp: đang lưu 5, tính lại được 2." in out
+    assert "BN.KB, tháng 03/2016, Công nhận chính thức: đang lưu 0, tính lại được 1." in out
     assert "Có 2 chỗ sai." in out
 
 
