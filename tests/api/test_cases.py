@@ -153,6 +153,24 @@ def test_fields_that_do_not_belong_to_the_step_are_a_422(world: World, registry:
     assert _steps(case) == ["listed"]
 
 
+def test_an_introducer_whose_kind_and_member_disagree_is_a_422_naming_its_row(
+    world: World, registry: Registry
+) -> None:
+    case = _open(world, registry)
+    client = api_client(world.bithu)
+    member = registry.members[0].pk
+    for introducers, row in (
+        ([{"kind": "member", "member_id": member}, {"kind": "member"}], 1),
+        ([{"kind": "youth_union", "member_id": member}], 0),
+    ):
+        body = {"step": "introductions", "on": "2024-02-01", "introducers": introducers}
+        error = error_of(post_json(client, f"/api/v1/cases/{case.pk}/steps", body), 422, "invalid")
+        (problem,) = error["problems"]
+        assert (problem["field"], problem["row"]) == ("introducers.member_id", row)
+        assert "member_id" in problem["message"]["vi"]
+    assert _steps(case) == ["listed"]
+
+
 def test_a_helper_outside_the_users_scope_is_a_404(world: World, registry: Registry) -> None:
     case = _open(world, registry)
     body = {"step": "helper", "on": "2024-02-01", "helper_id": registry.outsider.pk}
