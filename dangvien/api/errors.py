@@ -187,10 +187,15 @@ def not_found() -> ApiError:
 
 
 def invalid(
-    field: str, message: str | Promise, params: Mapping[str, Any] | None = None
+    field: str,
+    message: str | Promise,
+    params: Mapping[str, Any] | None = None,
+    *,
+    row: int | None = None,
 ) -> ApiError:
-    """A 422 about one field of the request, in the shape of a validation error."""
-    return api_error(422, "invalid", problems=[problem(field, in_both(message, params))])
+    """A 422 about one field of the request (of one `row` of a list), in the shape of a
+    validation error."""
+    return api_error(422, "invalid", problems=[problem(field, in_both(message, params), row=row)])
 
 
 def error_response(error: ApiError) -> HttpResponse:

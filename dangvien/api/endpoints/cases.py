@@ -15,13 +15,12 @@ from ninja import Query, Router, Status
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.admission import rules, selectors
-from dangvien.admission.models import Case, Source, Step
+from dangvien.admission.models import Case, Introducer, Source, Step
 from dangvien.admission.services import APPROVER_STEPS, NewIntroducer, case_open, case_record_step
 from dangvien.api.auth import READ_AUTH, WRITE_AUTH
 from dangvien.api.errors import (
     api_error,
     call_service,
-    in_both,
     invalid,
     problem,
     rule_cited_in,
@@ -205,19 +204,12 @@ def _check_fields(payload: StepIn) -> None:
             "certificate_date", _("Chỉ bước học lớp nhận thức về Đảng có giấy chứng nhận.")
         )
     for row, introducer in enumerate(payload.introducers or []):
-        if (introducer.member_id is None) != (introducer.kind == "member"):
-            continue
-        raise api_error(
-            422,
-            "invalid",
-            problems=[
-                problem(
-                    "introducers.member_id",
-                    in_both(_("Người giới thiệu là đảng viên thì cần member_id, và chỉ khi đó.")),
-                    row=row,
-                )
-            ],
-        )
+        if (introducer.member_id is not None) != (introducer.kind == Introducer.Kind.MEMBER):
+            raise invalid(
+                "introducers.member_id",
+                _("Người giới thiệu là đảng viên thì cần member_id, và chỉ khi đó."),
+                row=row,
+            )
 
 
 def _person(request: HttpRequest, pk: int | None) -> Person | None:
