@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from dangvien.accounts.audit import audit_record_many
 from dangvien.accounts.models import AuditEvent, Role, RoleGrant
 from dangvien.accounts.services import grant_revoke, grant_role
 from dangvien.orgs.services import Decision, unit_rename
@@ -60,6 +61,19 @@ def test_audit_view_shows_only_events_of_the_administrators_subtree(world: World
     assert "Chi bộ Trường TH Kinh Bắc" not in body
     secretary = logged_in("bithu").get("/tai-khoan/nhat-ky/").content.decode()
     assert "Chi bộ khu phố 1" not in secretary
+
+
+def test_the_audit_pages_keep_the_filter(world: World) -> None:
+    # One page more than the 50 a page shows, all matching the filter.
+    audit_record_many(
+        actor=None,
+        action="thu.loc",
+        items=[(world.cell_1, world.cell_1, {}) for _ in range(51)],
+    )
+    body = logged_in("xa").get("/tai-khoan/nhat-ky/?thao_tac=thu.").content.decode()
+    assert 'href="?thao_tac=thu.&amp;trang=2"' in body
+    second = logged_in("xa").get("/tai-khoan/nhat-ky/?thao_tac=thu.&trang=2").content.decode()
+    assert 'href="?thao_tac=thu.&amp;trang=1"' in second
 
 
 def test_login_page_is_vietnamese_and_english_on_request(db: None) -> None:
