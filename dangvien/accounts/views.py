@@ -36,6 +36,7 @@ from dangvien.accounts.forms import (
 from dangvien.accounts.models import Role
 from dangvien.accounts.rules import Gate
 from dangvien.accounts.two_factor import is_verified, login_gate, mark_verified
+from dangvien.lib.db import without_nul
 from dangvien.lib.errors import ServiceError
 
 _GATE_PAGE = {Gate.SECOND_STEP: "accounts:second_step", Gate.ENROL: "accounts:two_factor"}
@@ -283,8 +284,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_events_visible_to(request.user).select_related("unit")
-    # PostgreSQL text holds no NUL: a crafted filter with one would fail the query.
-    action = request.GET.get("thao_tac", "").replace("\x00", "").strip()
+    action = without_nul(request.GET.get("thao_tac", "")).strip()
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("trang"))

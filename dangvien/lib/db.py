@@ -19,6 +19,19 @@ def refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
+def without_nul(text: str) -> str:
+    """The text without NUL characters, for a value whose NUL means nothing (a cell, a
+    filter). PostgreSQL's text cannot hold NUL (SQLite's can): a query or a column given one
+    fails there, with a 500 on a page."""
+    return text.replace("\x00", "")
+
+
+def holds_nul(text: str) -> bool:
+    """Whether the text holds a NUL, for a value refused with one (a key, a code): no stored
+    value holds NUL, so nothing could match, and PostgreSQL would fail the query."""
+    return "\x00" in text
+
+
 def db_date(value: object) -> date:
     """A date read back from raw SQL or a computed column: PostgreSQL gives a `date`, SQLite
     the ISO text it stores."""

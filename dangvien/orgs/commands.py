@@ -9,6 +9,7 @@ from typing import Protocol
 from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
+from dangvien.lib.db import holds_nul
 from dangvien.orgs.models import Unit
 
 
@@ -17,8 +18,7 @@ def unit_by_code(code: str) -> Unit:
     code = (code or "").strip()
     if not code:
         raise CommandError(_("Cần mã đơn vị: --unit MÃ."))
-    # PostgreSQL text holds no NUL: no code has one, and the query would fail on it.
-    unit = Unit.objects.filter(code=code).first() if "\x00" not in code else None
+    unit = None if holds_nul(code) else Unit.objects.filter(code=code).first()
     if unit is None:
         raise CommandError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})
     return unit

@@ -24,6 +24,7 @@ from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, require_role
 from dangvien.lib.dates import DateFormatError, parse_date, parse_partial_date
+from dangvien.lib.db import without_nul
 from dangvien.lib.errors import Problem, ServiceError
 from dangvien.lib.vntext import fold
 from dangvien.lib.xlsx import MAX_DATA_ROWS, WorkbookError, read_first_sheet
@@ -74,9 +75,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
-    # A NUL (an invisible _x0000_ in the sheet's XML) means nothing in a cell, and
-    # PostgreSQL's text cannot hold it.
-    return " ".join(str(value).replace("\x00", "").split())
+    # A NUL (an invisible _x0000_ in the sheet's XML) means nothing in a cell.
+    return " ".join(without_nul(str(value)).split())
 
 
 def _is_empty(value: Any) -> bool:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, unit_get_for_user
+from dangvien.lib.db import holds_nul
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import is_national_administrator
 from dangvien.orgs.models import CellKind, Unit, UnitKind
@@ -69,8 +70,8 @@ def _list_unit(request: HttpRequest) -> Unit:
 
 def _after(request: HttpRequest) -> tuple[str, int] | None:
     key, pk = request.GET.get("sau"), request.GET.get("sau_id", "")
-    # A key with NUL is no key the page wrote (and PostgreSQL text cannot hold it).
-    if key is None or "\x00" in key or not pk.isdigit():
+    # A key with NUL is no key the page wrote.
+    if key is None or holds_nul(key) or not pk.isdigit():
         return None
     return key, int(pk)
 
@@ -607,7 +608,5 @@ def file_view_log(request: HttpRequest) -> HttpResponse:
         if data["den_ngay"]:
             rows = rows.filter(at__date__lte=data["den_ngay"])
     page = Paginator(rows, VIEW_LOG_PAGE_SIZE).get_page(request.GET.get("trang"))
-    params = request.GET.copy()
-    params.pop("trang", None)
-    context = {"form": form, "page": page, "person": person, "query": params.urlencode()}
+    context = {"form": form, "page": page, "person": person}
     return render(request, "people/view_log.html", context)

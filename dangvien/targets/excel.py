@@ -21,6 +21,7 @@ from dangvien.accounts.audit import Actor
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role
 from dangvien.lib.dates import DateFormatError, parse_date
+from dangvien.lib.db import without_nul
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.periods import Period, PeriodError
 from dangvien.lib.vntext import fold
@@ -123,8 +124,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
-    # NUL means nothing in a cell, and PostgreSQL's text cannot hold it.
-    return " ".join(str(value).replace("\x00", "").split())
+    # A NUL (an invisible _x0000_ in the sheet's XML) means nothing in a cell.
+    return " ".join(without_nul(str(value)).split())
 
 
 # --- template and export -------------------------------------------------------------------
