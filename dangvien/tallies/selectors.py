@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Sum
 
 from dangvien.orgs.models import Unit
-from dangvien.tallies.models import Metric, Tally
+from dangvien.tallies.models import Tally
 from dangvien.tallies.services import month_of
 
 
@@ -79,11 +79,3 @@ def by_month(unit: Unit, metric: str, start: date, until: date) -> dict[date, in
     `until`'s (months with nothing are absent), one query."""
     counts = monthly_counts([unit.pk], [metric], month_of(start), month_of(until))
     return {m: n for (_u, _k, m), n in sorted(counts.items(), key=lambda i: i[0][2]) if n}
-
-
-def admitted_by_month(unit: Unit, start: date, until: date) -> dict[date, int]:
-    return by_month(unit, Metric.ADMITTED, start, until)
-
-
-def recognised_by_month(unit: Unit, start: date, until: date) -> dict[date, int]:
-    return by_month(unit, Metric.RECOGNISED, start, until)

@@ -11,11 +11,14 @@ from dangvien.orgs.services import Decision, units_merge
 from dangvien.people.models import Status
 from dangvien.reports import selectors
 from dangvien.tallies.models import Metric, Tally
-from dangvien.tallies.selectors import admitted_by_month, split_span
+from dangvien.tallies.selectors import by_month, split_span
 from tests.conftest import World
 from tests.people.factories import make_people
 
 YEAR = Period.parse("2024")
+
+
+YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
 
 
 def _admit(world: World, count: int, cell: Unit | None = None) -> None:
@@ -73,10 +76,10 @@ def test_a_root_count_reads_a_constant_number_of_queries(
     _admit(world, 3)
     root = Unit.objects.get(pk=world.root.pk)
     with django_assert_num_queries(1):
-        assert sum(admitted_by_month(root, date(2024, 1, 1), date(2024, 12, 31)).values()) == 3
+        assert sum(by_month(root, Metric.ADMITTED, *YEAR_2024).values()) == 3
     _admit(world, 30, world.kb_school)
     with django_assert_num_queries(1):
-        assert sum(admitted_by_month(root, date(2024, 1, 1), date(2024, 12, 31)).values()) == 33
+        assert sum(by_month(root, Metric.ADMITTED, *YEAR_2024).values()) == 33
     with django_assert_num_queries(8):
         assert selectors.achievement(unit=root, period=YEAR).row.admitted == 33
 
