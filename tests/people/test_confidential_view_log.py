@@ -210,6 +210,17 @@ def test_the_log_filters_by_viewer_person_and_dates(world: World, person: Person
     assert shown("tu_ngay=16/03/2026&den_ngay=10/03/2026") == set()
 
 
+def test_a_wrong_filter_says_which_field_and_shows_no_row(world: World, person: Person) -> None:
+    _row(world, person)
+    client = logged_in("xa")
+    reversed_range = client.get(f"{LOG}?tu_ngay=16/03/2026&den_ngay=10/03/2026")
+    assert not reversed_range.context["page"].object_list
+    assert "“Từ ngày” phải trước hoặc bằng “Đến ngày”." in reversed_range.content.decode()
+    not_a_date = client.get(f"{LOG}?den_ngay=31/02/2026")
+    assert not not_a_date.context["page"].object_list
+    assert "<li>Đến ngày: " in not_a_date.content.decode()
+
+
 def test_filtering_by_a_person_outside_the_subtree_answers_404(
     world: World, person: Person
 ) -> None:
