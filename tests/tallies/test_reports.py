@@ -18,9 +18,6 @@ from tests.people.factories import make_people
 YEAR = Period.parse("2024")
 
 
-YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
-
-
 def _admit(world: World, count: int, cell: Unit | None = None) -> None:
     days = [date(2024, 1 + i % 12, 1 + i % 28) for i in range(count)]
     for i, day in enumerate(days):
@@ -76,10 +73,10 @@ def test_a_root_count_reads_a_constant_number_of_queries(
     _admit(world, 3)
     root = Unit.objects.get(pk=world.root.pk)
     with django_assert_num_queries(1):
-        assert sum(by_month(root, Metric.ADMITTED, *YEAR_2024).values()) == 3
+        assert sum(by_month(root, Metric.ADMITTED, YEAR.start, YEAR.end).values()) == 3
     _admit(world, 30, world.kb_school)
     with django_assert_num_queries(1):
-        assert sum(by_month(root, Metric.ADMITTED, *YEAR_2024).values()) == 33
+        assert sum(by_month(root, Metric.ADMITTED, YEAR.start, YEAR.end).values()) == 33
     with django_assert_num_queries(8):
         assert selectors.achievement(unit=root, period=YEAR).row.admitted == 33
 
