@@ -56,6 +56,16 @@ def _restore(path: Path, *options: str) -> str:
     return out.getvalue()
 
 
+def _refused(path: Path, *options: str, match: str) -> str:
+    """Run the restore, which must be refused with `match`; no row of any table changed.
+    Returns the refusal's message."""
+    before = snapshot()
+    with pytest.raises(CommandError, match=match) as refusal:
+        _restore(path, *options)
+    assert snapshot() == before
+    return str(refusal.value)
+
+
 def _without_operations(tables: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Every table but the two the commands themselves write to."""
     skip = (Operation._meta.db_table, AuditEvent._meta.db_table)
@@ -118,23 +128,16 @@ def test_a_damaged_byte_is_refused_and_nothing_changes(world: World, tmp_path: P
     populate(world)
     path, _digest = _backup(tmp_path)
     Person.objects.filter(full_name="Đảng viên Hai").update(full_name="Sửa sau sao lưu")
-    before = snapshot()
     database = DATABASE_MEMBERS[ENGINE]
     damage(path, database)
 
     # With the .sha256 beside it: the whole file does not match.
-    with pytest.raises(CommandError, match=r"bị hỏng.*SHA-256 của cả tệp không khớp"):
-        _restore(path, "--force")
+    _refused(path, "--force", match=r"bị hỏng.*SHA-256 của cả tệp không khớp")
     # Without it (copied alone): the damaged member is named.
     sidecar(path).unlink()
-    with pytest.raises(CommandError) as refused:
-        _restore(path, "--force")
-    assert str(path) in str(refused.value)
-    assert f"mã kiểm tra SHA-256 của {database} không khớp" in str(refused.value)
-    with pytest.raises(CommandError, match=database):
-        _restore(path, "--check")
-
-    assert snapshot() == before
+    message = _refused(path, "--force", match=f"mã kiểm tra SHA-256 của {database} không khớp")
+    assert str(path) in message
+    _refused(path, "--check", match=database)
 
 
 def test_a_truncated_backup_is_refused(world: World, tmp_path: Path) -> None:
@@ -143,12 +146,8 @@ def test_a_truncated_backup_is_refused(world: World, tmp_path: Path) -> None:
     sidecar(path).unlink()
     with path.open("r+b") as handle:
         handle.truncate(path.stat().st_size // 2)
-    before = snapshot()
 
-    with pytest.raises(CommandError, match=r"cắt cụt"):
-        _restore(path, "--force")
-
-    assert snapshot() == before
+    _refused(path, "--force", match=r"cắt cụt")
 
 
 def test_a_backup_of_the_other_engine_is_refused(world: World, tmp_path: Path) -> None:
@@ -163,12 +162,8 @@ def test_a_backup_of_the_other_engine_is_refused(world: World, tmp_path: Path) -
 
     rewrite(path, foreign, other_engine)
     _restore(foreign, "--check")  # well formed: only the engine is wrong
-    before = snapshot()
 
-    with pytest.raises(CommandError, match=r"không phục hồi được sang hệ cơ sở dữ liệu khác"):
-        _restore(foreign, "--force")
-
-    assert snapshot() == before
+    _refused(foreign, "--force", match=r"không phục hồi được sang hệ cơ sở dữ liệu khác")
 
 
 def test_a_backup_from_newer_code_is_refused(world: World, tmp_path: Path) -> None:
@@ -181,12 +176,8 @@ def test_a_backup_from_newer_code_is_refused(world: World, tmp_path: Path) -> No
         return {}
 
     rewrite(path, newer, future)
-    before = snapshot()
 
-    with pytest.raises(CommandError, match=r"phiên bản mới hơn.*people\.0999_from_the_future"):
-        _restore(newer, "--force")
-
-    assert snapshot() == before
+    _refused(newer, "--force", match=r"phiên bản mới hơn.*people\.0999_from_the_future")
 
 
 def test_a_member_that_would_land_outside_the_attachments_folder_is_refused(
@@ -241,12 +232,8 @@ def test_a_row_count_that_differs_after_the_restore_fails_the_command(
 
 def test_a_database_with_data_is_replaced_only_with_force(world: World, tmp_path: Path) -> None:
     path, _digest = _backup(tmp_path)
-    before = snapshot()
 
-    with pytest.raises(CommandError, match=r"đang có dữ liệu.*--force"):
-        _restore(path)
-
-    assert snapshot() == before
+    _refused(path, match=r"đang có dữ liệu.*--force")
 
 
 def test_check_reads_the_backup_and_changes_nothing(world: World, tmp_path: Path) -> None:
@@ -328,7 +315,6 @@ def test_a_failed_postgresql_restore_keeps_the_old_data(
     populate(world)
     path, _digest = _backup(tmp_path)
     Person.objects.filter(full_name="Đảng viên Hai").update(full_name="Sửa sau sao lưu")
-    before = snapshot()
     programs = tmp_path / "bin"
     programs.mkdir()
     (programs / "psql").symlink_to(pg_program("psql"))
@@ -337,10 +323,7 @@ def test_a_failed_postgresql_restore_keeps_the_old_data(
     fake.chmod(0o755)
     settings.PG_BIN_DIR = programs
 
-    with pytest.raises(CommandError, match=r"dữ liệu cũ được giữ nguyên"):
-        _restore(path, "--force")
-
-    assert snapshot() == before
+    _refused(path, "--force", match=r"dữ liệu cũ được giữ nguyên")
     assert "half_restored" not in connection.introspection.table_names()
 
 
