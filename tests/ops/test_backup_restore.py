@@ -189,11 +189,13 @@ def test_a_member_that_would_land_outside_the_attachments_folder_is_refused(
         [stored] = [name for name in tar.getnames() if name.startswith("attachments/")]
     crafted = tmp_path / "crafted.tar"
     rewrite(path, crafted, lambda _manifest: {stored: "attachments/../../x.pdf"})
+    # Two levels above the attachments folder (tmp_path / "attachments").
+    escaped = tmp_path.parent / "x.pdf"
+    assert not escaped.exists()
 
-    with pytest.raises(CommandError, match=r"mục “attachments/\.\./\.\./x\.pdf” không hợp lệ"):
-        _restore(crafted, "--force")
+    _refused(crafted, "--force", match=r"mục “attachments/\.\./\.\./x\.pdf” không hợp lệ")
 
-    assert not (tmp_path / "x.pdf").exists()
+    assert not escaped.exists()
 
 
 def test_an_attachment_already_missing_is_reported_by_the_backup(
