@@ -62,9 +62,10 @@ def test_a_case_is_opened_through_the_service(world: World, registry: Registry) 
     assert (event.actor, event.request_path) == (world.bithu, "/api/v1/cases")
     # Once open, a second case for the same person is refused by the service.
     error = error_of(post_json(client, "/api/v1/cases", body), 422, "refused")
-    assert error["problems"][0]["message"]["vi"] == (
-        "Người này đang có một hồ sơ kết nạp chưa kết thúc."
-    )
+    assert error["problems"][0]["message"] == {
+        "vi": "Người này đang có một hồ sơ kết nạp chưa kết thúc.",
+        "en": "This person already has an open admission case.",
+    }
     assert Case.objects.count() == 1
 
 
@@ -93,6 +94,8 @@ def test_a_refused_step_names_each_problem_and_its_rule(world: World, registry: 
     assert problem["message"]["vi"].startswith(
         "Chưa có giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng — "
     )
+    # The English text comes from running the refused write again in English.
+    assert problem["message"]["en"].startswith("No awareness class certificate — ")
     assert problem["rule"]["code"] == "training.awareness_certificate_months"
     assert problem["rule"]["source"] in problem["message"]["vi"]
     assert error["rule"] == problem["rule"]
@@ -123,6 +126,7 @@ def test_a_step_an_editor_may_not_record_is_a_403(world: World, registry: Regist
         "forbidden",
     )
     assert error["message"]["vi"].startswith("Bạn không có quyền Phê duyệt")
+    assert error["message"]["en"].startswith("You do not hold the role ")
     assert _steps(case) == ["listed"]
 
 
