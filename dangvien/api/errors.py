@@ -264,7 +264,7 @@ def call_service(
             refused: Exception = exc
     english = _in_english(write)
     if isinstance(refused, PermissionDenied):
-        vi = str(refused) or str(in_both(MESSAGES["forbidden"])["vi"])
+        vi = str(refused) or in_both(MESSAGES["forbidden"])["vi"]
         en = str(english) if isinstance(english, PermissionDenied) and str(english) else vi
         raise ApiError(403, "forbidden", {"vi": vi, "en": en})
     assert isinstance(refused, ServiceError)

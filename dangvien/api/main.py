@@ -28,6 +28,7 @@ from dangvien.api.errors import (
     error_response,
     in_both,
     not_found,
+    problem,
     validation_problems,
 )
 from dangvien.lib.errors import ServiceError
@@ -162,10 +163,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     # Endpoints call services through `call_service`; a refusal that reaches here anyway
     # is reported in the language it was raised in.
-    problems = [
-        {"field": p.field, "row": None, "message": {"vi": p.message, "en": p.message}, "rule": None}
-        for p in exc.problems
-    ]
+    problems = [problem(p.field, {"vi": p.message, "en": p.message}) for p in exc.problems]
     return _answer(request, api_error(422, "refused", problems=problems))
 
 
