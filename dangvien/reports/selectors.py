@@ -91,7 +91,7 @@ from dangvien.reports.types import (
     Structure,
     TrainingRow,
 )
-from dangvien.rulebook.selectors import Rule, RuleMissingError, rule_in_force
+from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
 from dangvien.tallies.models import STATUS_METRIC, Metric
 from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
@@ -988,31 +988,35 @@ def ranking(*, unit: Unit, period: Period, as_of: date | None = None) -> Ranking
     # A period before the first thresholds were set (1930–2015) is ranked but not graded:
     # the rulebook has nothing in force then, and that is the history, not an error.
     try:
-        rule: Rule | None = rule_in_force("reports.grade_thresholds", day)
+        rule = rule_in_force("reports.grade_thresholds", day)
     except RuleMissingError:
-        rule = None
-    scale = rules.GradeScale.from_rule(rule.value) if rule is not None else None
-    ungraded = _("Không xếp loại (chưa có quy định xếp loại áp dụng ngày %(day)s)") % {
-        "day": f"{day:%d/%m/%Y}"
-    }
+        ungraded = _("Không xếp loại (chưa có quy định xếp loại áp dụng ngày %(day)s)") % {
+            "day": f"{day:%d/%m/%Y}"
+        }
+        grades = [ungraded] * len(rows)
+        grade_source, grade_note = "", ungraded
+    else:
+        scale = rules.GradeScale.from_rule(rule.value)
+        grades = [scale.grade(row.percent) for row in rows]
+        grade_source = rule.cite()
+        grade_note = _("Xếp loại theo: %(rule)s.") % {"rule": grade_source}
     ranked: list[RankingRow] = []
     rank = 0
     previous: Decimal | None = None
-    for position, row in enumerate(rows, 1):
+    for position, (row, grade) in enumerate(zip(rows, grades, strict=True), 1):
         percent = row.percent
         if percent is None:
-            ranked.append(RankingRow(None, row, scale.grade(None) if scale else ungraded))
+            ranked.append(RankingRow(None, row, grade))
             continue
         if previous is None or percent != previous:
             rank = position
         previous = percent
-        ranked.append(RankingRow(rank, row, scale.grade(percent) if scale else ungraded))
-    graded = _("Xếp loại theo: %(rule)s.") % {"rule": rule.cite()} if rule is not None else ungraded
+        ranked.append(RankingRow(rank, row, grade))
     return Ranking(
         scope=scope,
         rows=ranked,
-        grade_source=rule.cite() if rule is not None else "",
-        notes=[graded, *_merged_notes(sub, period)],
+        grade_source=grade_source,
+        notes=[grade_note, *_merged_notes(sub, period)],
     )
 
 
