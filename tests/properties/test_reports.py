@@ -14,10 +14,12 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dangvien.lib.periods import MAX_YEAR, MIN_YEAR
+from dangvien.lib.periods import MAX_YEAR, MIN_YEAR, Period
 from dangvien.reports.registry import REPORTS
+from dangvien.reports.selectors import ranking
 from tests.conftest import World, logged_in
 from tests.properties.strategies import DATE_TEXT, TEXT, is_clear_message
+from tests.targets.factories import make_target
 
 PAGES = settings(
     max_examples=40,
@@ -181,6 +183,26 @@ def test_a_ranking_before_the_first_grade_thresholds_is_ranked_without_grades(
     call_command("report", "ranking", unit="QN.TK.AM", period="2010", stdout=out)
     assert "Không xếp loại" in out.getvalue()
     assert client.get(f"/bao-cao/{world.an_my.pk}/ranking/", {"period": "2026"}).status_code == 200
+
+
+def test_a_ranking_before_the_thresholds_still_ranks_and_later_periods_are_graded(
+    world: World,
+) -> None:
+    """The world's units exist from 2015, the thresholds from 2016: 2015 is ranked (a unit
+    with a target has its place) and every row says why it has no grade; 2026 is graded."""
+    make_target(world.cell_1, "2015", 4)
+    make_target(world.cell_1, "2026", 4)
+    early = ranking(unit=world.an_my, period=Period.parse("2015"))
+    ungraded = "Không xếp loại (chưa có quy định xếp loại áp dụng ngày 31/12/2015)"
+    assert early.grade_source == ""
+    assert early.notes[0] == ungraded
+    assert len(early.rows) > 1
+    assert [r.grade for r in early.rows] == [ungraded] * len(early.rows)
+    assert [r.rank for r in early.rows if r.row.unit_id == world.cell_1.pk] == [1]
+    later = ranking(unit=world.an_my, period=Period.parse("2026"))
+    assert later.grade_source
+    assert later.notes[0] == f"Xếp loại theo: {later.grade_source}."
+    assert not any(r.grade.startswith("Không xếp loại") for r in later.rows)
 
 
 def test_a_unit_code_with_nul_is_an_unknown_unit(world: World) -> None:
