@@ -29,7 +29,6 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from http.client import HTTPConnection
@@ -339,10 +338,9 @@ class Browser:
         body: bytes | None = None,
         content_type: str = "",
         expect: int = 200,
-        refused: Callable[[str], bool] | None = None,
     ) -> tuple[bool, str, str]:
-        """(ok, body text, Location). Not ok: another status than `expect`, no answer, or
-        an answer that `refused` says is a refusal (a form sent back with its errors)."""
+        """(ok, body text, Location). Not ok: another status than `expect` (a form sent
+        back with its errors answers 200 where a redirect was expected), or no answer."""
         headers = {"Cookie": self._cookie_header(), "Host": f"{HOST}:{self.port}"}
         if body is not None:
             headers["Content-Type"] = content_type
@@ -361,8 +359,6 @@ class Browser:
                 ok = response.status == expect
                 if not ok:
                     note = f"HTTP {response.status} {method} {path}"
-                elif refused is not None and refused(text):
-                    ok, note = False, f"refused {method} {path}"
             finally:
                 conn.close()
         except OSError as error:
