@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -12,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from dangvien.accounts.context import RequestContext, reset_current_request, set_current_request
 from dangvien.accounts.rules import Gate
-from dangvien.accounts.two_factor import login_gate
+from dangvien.accounts.two_factor import GATE_PAGE, login_gate, with_next
 
 
 class RequestContextMiddleware:
@@ -65,7 +64,6 @@ _ALLOWED_AT_GATE: dict[Gate, frozenset[str]] = {
         }
     ),
 }
-_GATE_PAGE = {Gate.SECOND_STEP: "accounts:second_step", Gate.ENROL: "accounts:two_factor"}
 
 
 class TwoFactorMiddleware:
@@ -101,9 +99,9 @@ class TwoFactorMiddleware:
             # The page header then leaves out the menu the user cannot use yet.
             request.two_factor_pending = True  # type: ignore[attr-defined]
             return None
-        url = reverse(_GATE_PAGE[gate])
-        if request.method == "GET":
-            url += "?" + urlencode({"next": request.get_full_path()})
+        step = GATE_PAGE[gate]
+        # A form's data would be lost on the way: a POST is not sent back to after the step.
+        url = with_next(step, request.get_full_path()) if request.method == "GET" else reverse(step)
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)

@@ -8,10 +8,12 @@ was verified with a second factor. `login_gate` adds who must give one, for the 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_otp
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 
@@ -23,6 +25,18 @@ from dangvien.accounts.rules import Gate
 # that user's later requests skip the device query. A role that later requires a second
 # factor is still seen at once (the grants are read on every request anyway).
 _NO_DEVICE_KEY = "dangvien_2fa_no_device"
+
+
+# The page of each step a session can be held at after the password.
+GATE_PAGE: dict[Gate, str] = {
+    Gate.SECOND_STEP: "accounts:second_step",
+    Gate.ENROL: "accounts:two_factor",
+}
+
+
+def with_next(view_name: str, next_url: str) -> str:
+    """The page's address, with where to go once its step is done."""
+    return f"{reverse(view_name)}?{urlencode({'next': next_url})}"
 
 
 def is_verified(user: Any) -> bool:

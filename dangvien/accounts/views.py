@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import segno
 from django.conf import settings
@@ -35,11 +35,15 @@ from dangvien.accounts.forms import (
 )
 from dangvien.accounts.models import Role
 from dangvien.accounts.rules import Gate
-from dangvien.accounts.two_factor import is_verified, login_gate, mark_verified
+from dangvien.accounts.two_factor import (
+    GATE_PAGE,
+    is_verified,
+    login_gate,
+    mark_verified,
+    with_next,
+)
 from dangvien.lib.db import without_nul
 from dangvien.lib.errors import ServiceError
-
-_GATE_PAGE = {Gate.SECOND_STEP: "accounts:second_step", Gate.ENROL: "accounts:two_factor"}
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -50,10 +54,6 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def _with_next(view_name: str, next_url: str) -> str:
-    return f"{reverse(view_name)}?{urlencode({'next': next_url})}"
 
 
 class LoginView(auth_views.LoginView):
@@ -69,7 +69,7 @@ class LoginView(auth_views.LoginView):
         gate = login_gate(self.request)
         if gate is Gate.OPEN:
             return response
-        return HttpResponseRedirect(_with_next(_GATE_PAGE[gate], self.get_success_url()))
+        return HttpResponseRedirect(with_next(GATE_PAGE[gate], self.get_success_url()))
 
 
 @never_cache
@@ -81,7 +81,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     gate = login_gate(request)
     if gate is not Gate.SECOND_STEP:
-        return redirect(next_url if gate is Gate.OPEN else _with_next(_GATE_PAGE[gate], next_url))
+        return redirect(next_url if gate is Gate.OPEN else with_next(GATE_PAGE[gate], next_url))
     lock = selectors.second_step_lock(user)
     form = SecondStepForm(request.POST or None)
     if lock is None and request.method == "POST" and form.is_valid():
@@ -146,7 +146,7 @@ def _codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpRe
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Xác thực hai bước: its state, and the buttons to set it up, renew or turn it off."""
     if _enrolled_but_unverified(request):
-        return redirect(_with_next("accounts:second_step", request.get_full_path()))
+        return redirect(with_next("accounts:second_step", request.get_full_path()))
     return _two_factor_page(request, TwoFactorDisableForm())
 
 
@@ -165,7 +165,7 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:second_step")
     assert isinstance(request.user, User)
     services.totp_device_start(acting_user=request.user, user=request.user)
-    return redirect(_with_next("accounts:two_factor_confirm", _next_url(request)))
+    return redirect(with_next("accounts:two_factor_confirm", _next_url(request)))
 
 
 @never_cache
