@@ -21,6 +21,7 @@ from dangvien.people.models import Person
 from dangvien.targets.excel import import_targets
 from dangvien.targets.models import Target
 from tests.conftest import World
+from tests.people.test_import import _zip
 from tests.properties.strategies import TEXT, is_clear_message, write_workbook
 
 FILES = settings(
@@ -38,14 +39,6 @@ SHEET = "xl/worksheets/sheet1.xml"
 def _entries(content: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", method) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def _doctype(xml: bytes, declaration: bytes) -> bytes:
