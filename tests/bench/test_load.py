@@ -116,8 +116,20 @@ def test_only_loopback_is_accepted() -> None:
         load.main(["--host", "10.1.2.3"])
 
 
-def test_open_cases_blocked_today_are_left_out_of_the_pool(world: World) -> None:
+def test_open_cases_whose_next_step_needs_a_choice_are_left_out_of_the_pool(
+    world: World,
+) -> None:
     # Opened today: the next step (helper) needs a choice of helper, not a date alone.
     _open(world, _candidate(world), on=date.today())
     assert load.recordable_steps(world.cell_1, date.today(), 8) == []
     assert Case.objects.count() == 1
+
+
+def test_open_cases_blocked_on_the_day_are_left_out_of_the_pool(world: World) -> None:
+    # The next step (application) is recorded with a date alone, but not on a day before
+    # the awareness class (01/03/2024) the case last recorded.
+    case = _to(_open(world, _candidate(world)), _members(world), Step.AWARENESS_CLASS)
+    assert load.recordable_steps(world.cell_1, date(2024, 2, 15), 8) == []
+    assert load.recordable_steps(world.cell_1, date(2024, 4, 1), 8) == [
+        (case.pk, Step.APPLICATION, Step.AWARENESS_CLASS)
+    ]
