@@ -31,7 +31,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="SQLite has one writer at a time (BEGIN IMMEDIATE): nothing runs concurrently",
     ),
-    # The categories come from a data migration, which a transactional test's flush removes.
+    # Each thread's connection sees only what the test has committed: no wrapping transaction.
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -31,7 +31,7 @@ from tests.reliability.workbooks import members_workbook
 ROWS = 4000
 CELL = "QN.TK.AM.1"
 
-# The categories come from a data migration, which a transactional test's flush removes.
+# The child processes see only what the test has committed: no wrapping transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
