@@ -205,7 +205,6 @@ def second_step_lock(user: AnyUser) -> rules.Lock | None:
 @dataclass(frozen=True)
 class TwoFactorStatus:
     device: TOTPDevice | None
-    pending: TOTPDevice | None
     recovery_codes_left: int
     required: bool
 
@@ -217,7 +216,6 @@ class TwoFactorStatus:
 def two_factor_status(user: AnyUser) -> TwoFactorStatus:
     return TwoFactorStatus(
         device=totp_device_for(user),
-        pending=totp_device_for(user, confirmed=False),
         recovery_codes_left=recovery_codes_left(user),
         required=two_factor_required_for(user),
     )
