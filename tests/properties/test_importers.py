@@ -343,6 +343,7 @@ def test_control_characters_in_cells_are_refused_or_kept_never_a_database_error(
     ):
         values = {**good, "Họ và tên": f"Người Thử {number}", column: text}
         rows.append([values.get(h, "") for h in header])
+    imported: list[str] = []
     for row in rows:
         content = write_workbook(header, [row])
         with rolled_back():
@@ -359,6 +360,11 @@ def test_control_characters_in_cells_are_refused_or_kept_never_a_database_error(
                 assert all(is_clear_message(p.message) for p in report.problems)
             else:
                 assert report.created == 1
+                stored = Person.objects.values().latest("pk")
+                assert not [k for k, v in stored.items() if "\x00" in str(v)], stored
+                imported.append(stored["full_name"])
+    # The NUL is dropped, not the value: the name and the address with one import.
+    assert {"Nguyễn Thị Nul", "Người Thử 1"} <= set(imported), imported
     target_rows = [["QN.TK.AM.1", "", "2026", 5, None, "15-KH/\x00ĐU", "", "ghi\x00 chú"]]
     with rolled_back():
         written = import_targets(
