@@ -3,6 +3,7 @@ opening a case and recording a step — through the same services as the pages."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
@@ -220,25 +221,29 @@ def _explainer(
     case: Case, step: str, on: date, vote: rules.Vote | None, data: dict[str, Any]
 ) -> Callable[[Problem], Rule | None]:
     """Finds the rule behind a refusal's problem: the blocker it came from (the same check,
-    read again), else the rule its message cites."""
-    found: dict[str, Any] = {}
+    read again, once and only when a refusal needs it), else the rule its message cites."""
+
+    @functools.cache
+    def blockers_and_rules() -> tuple[dict[str, str], list[Rule]]:
+        keys: dict[str, str] = {}
+        in_force: list[Rule] = []
+        try:
+            with translation.override("vi"), rules_cached():
+                blockers = selectors.case_blockers(
+                    case, step, on, today=timezone.localdate(), vote=vote, step_data=data
+                )
+                keys = {b.message: b.rule_key for b in blockers if b.rule_key}
+                in_force = list(selectors.rules_on(on).values())
+        except RuleMissingError:
+            pass
+        return keys, in_force
 
     def explain(refusal: Problem) -> Rule | None:
-        if not found:
-            found["keys"], found["rules"] = {}, []
-            try:
-                with translation.override("vi"), rules_cached():
-                    blockers = selectors.case_blockers(
-                        case, step, on, today=timezone.localdate(), vote=vote, step_data=data
-                    )
-                    found["keys"] = {b.message: b.rule_key for b in blockers if b.rule_key}
-                    found["rules"] = list(selectors.rules_on(on).values())
-            except RuleMissingError:
-                pass
-        key = found["keys"].get(refusal.message)
+        keys, in_force = blockers_and_rules()
+        key = keys.get(refusal.message)
         if key:
             return rule_in_force(key, on)
-        return rule_cited_in(refusal.message, found["rules"])
+        return rule_cited_in(refusal.message, in_force)
 
     return explain
 
