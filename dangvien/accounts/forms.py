@@ -7,11 +7,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dangvien.accounts import services
+from dangvien.accounts.context import current_request
 from dangvien.accounts.models import Role
 from dangvien.orgs.forms import UnitChoiceField
 from dangvien.orgs.models import Unit
@@ -77,10 +77,11 @@ class ResetRequestForm(PasswordResetForm):
         return self._recipients
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        request: HttpRequest | None = kwargs.get("request")
+        # The client address as the request middleware noted it for the audit trail.
+        request = current_request()
         self._recipients = services.password_reset_request(
             email=self.cleaned_data["email"],
-            ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+            ip_address=request.ip_address if request is not None else None,
         )
         super().save(*args, **kwargs)
 
