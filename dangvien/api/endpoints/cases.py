@@ -16,6 +16,7 @@ from ninja import Query, Router, Status
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.admission import rules, selectors
+from dangvien.admission.forms import HELPER_STEPS
 from dangvien.admission.models import Case, Introducer, Source, Step
 from dangvien.admission.services import APPROVER_STEPS, NewIntroducer, case_open, case_record_step
 from dangvien.api.auth import READ_AUTH, WRITE_AUTH
@@ -49,7 +50,6 @@ from dangvien.rulebook.selectors import Rule, RuleMissingError, rule_in_force, r
 
 router = Router(tags=["Hồ sơ kết nạp"])
 
-HELPER_STEPS = (Step.HELPER, Step.PROBATION_HELPER)
 VOTE_STEPS = (*rules.VOTES, *rules.COMMITTEE_VOTES)
 
 
