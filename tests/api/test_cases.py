@@ -204,6 +204,21 @@ def test_a_retried_step_is_recorded_once(world: World, registry: Registry) -> No
     assert CaseEvent.objects.filter(case=case).count() == 2
 
 
+def test_a_refused_write_keeps_nothing_under_its_key(world: World, registry: Registry) -> None:
+    case = _open(world, registry)
+    client = api_client(world.bithu)
+    url = f"/api/v1/cases/{case.pk}/steps"
+    key = {"HTTP_IDEMPOTENCY_KEY": "buoc-2"}
+    refused = {"step": "application", "on": "2024-02-01"}  # not the next step
+    error_of(post_json(client, url, refused, **key), 422, "refused")
+    assert not IdempotentWrite.objects.exists()
+    # Corrected and sent again with the same key: recorded, not a key mismatch.
+    corrected = {"step": "helper", "on": "2024-02-01", "helper_id": registry.members[0].pk}
+    assert post_json(client, url, corrected, **key).status_code == 201
+    assert _steps(case) == ["listed", "helper"]
+    assert IdempotentWrite.objects.get().key == "buoc-2"
+
+
 def test_a_case_shows_its_events_and_what_blocks_its_next_step(
     world: World, registry: Registry
 ) -> None:
