@@ -203,6 +203,7 @@ def test_the_log_filters_by_viewer_person_and_dates(world: World, person: Person
     both = {person.full_name, other.full_name}
     assert shown("") == both
     assert shown("nguoi_xem=XA") == {other.full_name}
+    assert shown("nguoi_xem=+xa+") == {other.full_name}  # spaces around a pasted name
     assert shown(f"ho_so={person.pk}") == {person.full_name}
     assert shown("tu_ngay=11/03/2026") == {other.full_name}
     assert shown("den_ngay=10/03/2026") == {person.full_name}
