@@ -36,16 +36,16 @@ from typing import Any
 
 from bench.scale import (
     RESULTS,
-    _admin_url,
-    _children_of,
-    _ensure_database,
-    _load,
-    _machine,
-    _rss_mb,
-    _subjects,
-    _world,
+    admin_url,
+    bench_subjects,
+    children_of,
+    ensure_database,
+    load_world_once,
+    machine_facts,
     p95,
+    rss_mb,
     serving,
+    world_counts,
 )
 
 HOST = "127.0.0.1"  # loopback only: the tool refuses any other host
@@ -630,18 +630,18 @@ def main(argv: list[str] | None = None) -> None:
     if not url.startswith("postgres"):
         sys.exit("bench.load needs DATABASE_URL of a PostgreSQL server (scripts/with-postgres.sh)")
     name = f"bench_{args.scale}"
-    _ensure_database(url, name, fresh=not args.reuse)
+    ensure_database(url, name, fresh=not args.reuse)
     # The server started below inherits this environment: the same database.
-    os.environ["DATABASE_URL"] = _admin_url(url, name)
+    os.environ["DATABASE_URL"] = admin_url(url, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
     import django
 
     django.setup()
     from dangvien.lib.db import refresh_planner_statistics
 
-    load_seconds = _load(args.scale)
+    load_seconds = load_world_once(args.scale)
     refresh_planner_statistics()
-    subjects = _subjects()
+    subjects = bench_subjects()
     plans = prepare(subjects.province, args.users, args.seed)
     print(
         f"{len(plans)} users: "
@@ -658,16 +658,16 @@ def main(argv: list[str] | None = None) -> None:
     cookie = f"{settings.SESSION_COOKIE_NAME}={first.session}"
     with serving(args.port, f"/bao-cao/{first.unit}/", cookie) as server:
         samples, elapsed = run_users(plans, args.port, args.seconds, args.seed, (low, high))
-        processes = _children_of(server.pid)
-        peak = max((_rss_mb(pid, "VmHWM") for pid in processes), default=0.0)
+        processes = children_of(server.pid)
+        peak = max((rss_mb(pid, "VmHWM") for pid in processes), default=0.0)
         load_average = os.getloadavg()
     summary = summarise(samples, elapsed)
     print_table(summary)
     print(f"peak memory of a server process {peak:.1f} MB; load average {load_average}")
     result = {
         "scale": args.scale,
-        "machine": _machine(),
-        "world": _world(),
+        "machine": machine_facts(),
+        "world": world_counts(),
         "load_seconds": load_seconds,
         "users": {lv: sum(p.level == lv for p in plans) for lv in ("cell", "commune", "province")},
         "think_s": [low, high],

@@ -108,15 +108,15 @@ def timed(fn: Callable[[], object], runs: int, budget_s: float) -> list[float]:
 # --- the parent: databases and child processes --------------------------------------------
 
 
-def _admin_url(url: str, database: str) -> str:
+def admin_url(url: str, database: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
 
 
-def _ensure_database(url: str, name: str, fresh: bool) -> None:
+def ensure_database(url: str, name: str, fresh: bool) -> None:
     import psycopg
 
-    with psycopg.connect(_admin_url(url, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(admin_url(url, "postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
             conn.execute(f'DROP DATABASE "{name}"')
@@ -130,8 +130,8 @@ def run_scale(scale: str, args: argparse.Namespace) -> Result:
     if not url.startswith("postgres"):
         sys.exit("bench.scale needs DATABASE_URL of a PostgreSQL server (scripts/with-postgres.sh)")
     name = f"bench_{scale}"
-    _ensure_database(url, name, fresh=not args.reuse)
-    env = {**os.environ, "DATABASE_URL": _admin_url(url, name)}
+    ensure_database(url, name, fresh=not args.reuse)
+    env = {**os.environ, "DATABASE_URL": admin_url(url, name)}
     env.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
     exe = [sys.executable, "-m", "bench.scale", "--child", scale, *args.child_args]
     subprocess.run(exe, env=env, check=True)  # noqa: S603 (this interpreter, our arguments)
@@ -143,7 +143,7 @@ def run_scale(scale: str, args: argparse.Namespace) -> Result:
 # --- the child: one scale ---------------------------------------------------------------
 
 
-def _machine() -> dict[str, str]:
+def machine_facts() -> dict[str, str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -161,7 +161,7 @@ def _machine() -> dict[str, str]:
     }
 
 
-def _load(scale: str) -> float | None:
+def load_world_once(scale: str) -> float | None:
     """Load the world unless the database already holds people; seconds taken, or None."""
     from django.core.management import call_command
 
@@ -175,7 +175,7 @@ def _load(scale: str) -> float | None:
     return time.perf_counter() - started
 
 
-def _world() -> dict[str, int]:
+def world_counts() -> dict[str, int]:
     from dangvien.admission.models import Case, CaseEvent
     from dangvien.orgs.models import Unit
     from dangvien.people.models import Person
@@ -198,7 +198,7 @@ class Subjects:
     users: dict[str, Any]
 
 
-def _subjects() -> Subjects:
+def bench_subjects() -> Subjects:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
@@ -248,7 +248,7 @@ def _subjects() -> Subjects:
 YEAR = date.today().year - 1  # the last whole year: every month of it is kept
 
 
-def _kept_figures(unit: Any) -> dict[str, int]:
+def kept_figures(unit: Any) -> dict[str, int]:
     """Admitted and recognised per month of the year in the unit's subtree, and admitted per
     child: what the dashboard's charts and ranking read, from the kept counts."""
     from dangvien.orgs.models import Unit
@@ -332,7 +332,7 @@ def _run_sql(
     return figures
 
 
-def _naive_figures(unit: Any) -> dict[str, int]:
+def naive_figures(unit: Any) -> dict[str, int]:
     from django.db import connection
 
     # The raw tables themselves: the naive way a report would be written without kept
@@ -343,7 +343,7 @@ def _naive_figures(unit: Any) -> dict[str, int]:
 
 
 @contextmanager
-def _duckdb(folder: Path) -> Iterator[Any]:
+def duckdb_copies(folder: Path) -> Iterator[Any]:
     """DuckDB over Parquet copies of the raw rows (exported once, through CSV, from the same
     PostgreSQL tables)."""
     import duckdb
@@ -370,7 +370,7 @@ def _duckdb(folder: Path) -> Iterator[Any]:
         db.close()
 
 
-def _duck_figures(db: Any, unit: Any) -> dict[str, int]:
+def duck_figures(db: Any, unit: Any) -> dict[str, int]:
     return _run_sql(db, _naive_sql(unit.path, "b_person", "b_event", "b_unit"), "?")
 
 
@@ -407,14 +407,14 @@ def _client(user: Any) -> Any:
 # --- HTTP under load -----------------------------------------------------------------------
 
 
-def _rss_mb(pid: int, key: str) -> float:
+def rss_mb(pid: int, key: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def _children_of(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -478,8 +478,8 @@ def _http_load(path: str, cookie: str, seconds: float, clients: int, port: int) 
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        workers = _children_of(server.pid)
-        peaks = [_rss_mb(pid, "VmHWM") for pid in workers]
+        workers = children_of(server.pid)
+        peaks = [rss_mb(pid, "VmHWM") for pid in workers]
         return {
             "requests": len(latencies),
             "seconds": round(elapsed, 1),
@@ -528,23 +528,23 @@ def child(scale: str, runs: int, budget: float, http_seconds: float, port: int) 
 
     from dangvien.lib.db import refresh_planner_statistics
 
-    load_seconds = _load(scale)
+    load_seconds = load_world_once(scale)
     refresh_planner_statistics()
-    subjects = _subjects()
-    result = Result(scale, _machine(), _world(), load_seconds)
+    subjects = bench_subjects()
+    result = Result(scale, machine_facts(), world_counts(), load_seconds)
     units = {"country": subjects.country, "province": subjects.province}
     units["commune"] = subjects.commune
 
-    with tempfile.TemporaryDirectory() as folder, _duckdb(Path(folder)) as duck:
+    with tempfile.TemporaryDirectory() as folder, duckdb_copies(Path(folder)) as duck:
         for key, unit in units.items():
-            kept = _kept_figures(unit)
-            naive = _naive_figures(unit)
-            ducked = _duck_figures(duck, unit)
+            kept = kept_figures(unit)
+            naive = naive_figures(unit)
+            ducked = duck_figures(duck, unit)
             if not (kept == naive == ducked):
                 raise RuntimeError(f"the three ways disagree for {unit.code}")
-            k = timed(functools.partial(_kept_figures, unit), runs, budget)
-            n = timed(functools.partial(_naive_figures, unit), runs, budget)
-            d = timed(functools.partial(_duck_figures, duck, unit), runs, budget)
+            k = timed(functools.partial(kept_figures, unit), runs, budget)
+            n = timed(functools.partial(naive_figures, unit), runs, budget)
+            d = timed(functools.partial(duck_figures, duck, unit), runs, budget)
             name = f"dashboard figures, {key}"
             result.rows.append(
                 Row(

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from dangvien.admission.models import Case, Step
+from dangvien.admission.models import Case, Source, Step
 from dangvien.admission.rules import Vote
-from dangvien.admission.services import NewIntroducer, case_record_step
-from dangvien.people.models import Person
+from dangvien.admission.services import NewIntroducer, case_open, case_record_step
+from dangvien.orgs.models import Unit
+from dangvien.people.models import Person, Status
+from tests.people.factories import category, make_people, make_person
 
 VOTE = Vote(
     official_members=9, elsewhere=0, exempt_absent=0, present=9, votes_for=8, votes_against=1
@@ -18,6 +20,25 @@ VOTE = Vote(
 COMMITTEE = Vote(
     official_members=7, elsewhere=0, exempt_absent=0, present=7, votes_for=7, votes_against=0
 )
+
+
+def cell_members(cell: Unit, count: int = 9) -> list[Person]:
+    """Official members of the cell, to help and introduce the candidates."""
+    return make_people(cell, [f"Đảng viên Số {n}" for n in range(1, count + 1)])
+
+
+def candidate(cell: Unit, name: str = "Nguyễn Thị Thu Hà") -> Person:
+    """A candidate with the lower-secondary diploma the rules ask for."""
+    return make_person(
+        cell,
+        name,
+        status=Status.CANDIDATE,
+        general_education=category("general_education", "12/12"),
+    )
+
+
+def open_case(person: Person, on: date = date(2024, 1, 15)) -> Case:
+    return case_open(acting_user=None, person=person, source=Source.YOUTH_UNION, on=on)
 
 
 def _steps(members: list[Person]) -> list[tuple[str, date, dict[str, Any]]]:

@@ -15,31 +15,10 @@ from dangvien.admission.selectors import case_deadline
 from dangvien.admission.services import case_open, case_record_step
 from dangvien.lib.dates import PartialDate
 from dangvien.lib.selectors import working_calendar
-from dangvien.people.models import Person, Status
-from tests.admission.factories import drive_case
+from dangvien.people.models import Status
+from tests.admission.factories import candidate, cell_members, drive_case, open_case
 from tests.conftest import World, logged_in
-from tests.people.factories import category, make_people, make_person
-
-
-def _members(world: World) -> list[Person]:
-    return make_people(world.cell_1, [f"Đảng viên Số {n}" for n in range(1, 10)])
-
-
-def _candidate(world: World, name: str = "Nguyễn Thị Thu Hà") -> Person:
-    return make_person(
-        world.cell_1,
-        name,
-        status=Status.CANDIDATE,
-        general_education=category("general_education", "12/12"),
-    )
-
-
-def _open(world: World, person: Person, on: date = date(2024, 1, 15)) -> Case:
-    return case_open(acting_user=None, person=person, source=Source.YOUTH_UNION, on=on)
-
-
-def _to(case: Case, members: list[Person], last: str) -> Case:
-    return drive_case(case, members, last)
+from tests.people.factories import category, make_person
 
 
 def _post(client: Client, case: Case, step: str, **fields: Any) -> Any:
@@ -51,9 +30,11 @@ def _post(client: Client, case: Case, step: str, **fields: Any) -> Any:
 
 
 def test_board_counts_cases_per_stage_and_marks_overdue(world: World) -> None:
-    members = _members(world)
-    fresh = _open(world, _candidate(world, "Lê Văn Mới"), on=date.today() - timedelta(days=3))
-    late = _to(_open(world, _candidate(world, "Trần Thị Trễ")), members, Step.CELL_RESOLUTION)
+    members = cell_members(world.cell_1)
+    fresh = open_case(candidate(world.cell_1, "Lê Văn Mới"), on=date.today() - timedelta(days=3))
+    late = drive_case(
+        open_case(candidate(world.cell_1, "Trần Thị Trễ")), members, Step.CELL_RESOLUTION
+    )
     response = logged_in("xa").get("/ket-nap/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -71,7 +52,7 @@ def test_board_counts_cases_per_stage_and_marks_overdue(world: World) -> None:
 
 
 def test_board_filters_by_cell_and_source(world: World) -> None:
-    _open(world, _candidate(world))
+    open_case(candidate(world.cell_1))
     other = make_person(world.cell_2, "Phạm Văn Khác", status=Status.CANDIDATE)
     case_open(acting_user=None, person=other, source=Source.VETERANS, on=date(2024, 1, 15))
     client = logged_in("xa")
@@ -84,10 +65,10 @@ def test_board_filters_by_cell_and_source(world: World) -> None:
 
 
 def test_the_kept_deadline_agrees_with_the_selector(world: World) -> None:
-    members = _members(world)
+    members = cell_members(world.cell_1)
     cases = [
-        _open(world, _candidate(world, "Người Một")),
-        _to(_open(world, _candidate(world, "Người Hai")), members, Step.CELL_RESOLUTION),
+        open_case(candidate(world.cell_1, "Người Một")),
+        drive_case(open_case(candidate(world.cell_1, "Người Hai")), members, Step.CELL_RESOLUTION),
     ]
     calendar = working_calendar()
     for case in cases:
@@ -100,11 +81,11 @@ def test_the_kept_deadline_agrees_with_the_selector(world: World) -> None:
 def test_board_query_count_is_bounded(
     world: World, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    members = _members(world)
+    members = cell_members(world.cell_1)
     for n in range(20):
-        case = _open(world, _candidate(world, f"Quần Chúng {n}"))
+        case = open_case(candidate(world.cell_1, f"Quần Chúng {n}"))
         if n % 2:
-            _to(case, members, Step.CELL_RESOLUTION)
+            drive_case(case, members, Step.CELL_RESOLUTION)
     client = logged_in("xa")
     # About 14 whatever the number of cards (session, grants, cases, events, rules, calendar,
     # the header counts); a query per card would add 20.
@@ -117,8 +98,8 @@ def test_board_query_count_is_bounded(
 
 
 def test_case_page_shows_the_blocker_with_its_rule_before_recording(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.HELPER)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.HELPER)
     response = logged_in("bithu").get(f"/ket-nap/{case.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -130,8 +111,8 @@ def test_case_page_shows_the_blocker_with_its_rule_before_recording(world: World
 
 
 def test_case_page_lists_the_dossier_with_form_links(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.APPLICATION)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.APPLICATION)
     body = logged_in("bithu").get(f"/ket-nap/{case.pk}/").content.decode()
     assert "CN-NTVĐ" in body
     assert "1-KNĐ" in body
@@ -143,8 +124,8 @@ def test_case_page_lists_the_dossier_with_form_links(world: World) -> None:
 
 def test_filled_form_downloads_with_the_persons_name(world: World) -> None:
     docx = pytest.importorskip("docx")
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.CELL_RESOLUTION)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.CELL_RESOLUTION)
     response = logged_in("bithu").get(f"/ket-nap/{case.pk}/bieu-mau/6-KNĐ/docx/")
     assert response.status_code == 200
     text = "\n".join(p.text for p in docx.Document(BytesIO(response.content)).paragraphs)
@@ -159,8 +140,8 @@ def test_filled_form_downloads_with_the_persons_name(world: World) -> None:
 
 
 def test_recording_a_helper_through_the_web(world: World) -> None:
-    members = _members(world)
-    case = _open(world, _candidate(world))
+    members = cell_members(world.cell_1)
+    case = open_case(candidate(world.cell_1))
     client = logged_in("bithu")
     form = client.get(f"/ket-nap/{case.pk}/ghi/?buoc=helper")
     assert form.status_code == 200
@@ -174,8 +155,8 @@ def test_recording_a_helper_through_the_web(world: World) -> None:
 
 
 def test_recording_the_awareness_class_with_its_certificate(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.HELPER)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.HELPER)
     client = logged_in("bithu")
     response = _post(client, case, Step.AWARENESS_CLASS, on="01/03/2024")
     assert response.status_code == 200
@@ -194,8 +175,8 @@ def test_recording_the_awareness_class_with_its_certificate(world: World) -> Non
 
 
 def test_recording_introducers_through_the_web(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.VERIFICATION)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.VERIFICATION)
     client = logged_in("bithu")
     response = _post(
         client,
@@ -218,8 +199,8 @@ def test_recording_introducers_through_the_web(world: World) -> None:
 
 
 def test_a_youth_union_resolution_replaces_an_introducer(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.VERIFICATION)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.VERIFICATION)
     response = _post(
         logged_in("bithu"),
         case,
@@ -235,8 +216,8 @@ def test_a_youth_union_resolution_replaces_an_introducer(world: World) -> None:
 
 
 def test_recording_a_vote_through_the_web(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.OPINIONS)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.OPINIONS)
     client = logged_in("xa")
     form = client.get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution")
     assert form.status_code == 200
@@ -263,11 +244,11 @@ def test_recording_a_vote_through_the_web(world: World) -> None:
 
 
 def test_a_stale_form_is_refused_with_a_message(world: World) -> None:
-    members = _members(world)
-    case = _open(world, _candidate(world))
+    members = cell_members(world.cell_1)
+    case = open_case(candidate(world.cell_1))
     client = logged_in("bithu")
     stale = case.stage
-    _to(case, members, Step.HELPER)  # someone else records the helper meanwhile
+    drive_case(case, members, Step.HELPER)  # someone else records the helper meanwhile
     response = client.post(
         f"/ket-nap/{case.pk}/ghi/",
         {"step": Step.HELPER, "stage": stale, "on": "02/02/2024", "helper": members[4].pk},
@@ -278,8 +259,8 @@ def test_a_stale_form_is_refused_with_a_message(world: World) -> None:
 
 
 def test_the_secretary_may_not_record_a_vote(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.OPINIONS)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.OPINIONS)
     client = logged_in("bithu")
     assert client.get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution").status_code == 403
     response = _post(client, case, Step.CELL_RESOLUTION, on="20/06/2024")
@@ -289,7 +270,7 @@ def test_the_secretary_may_not_record_a_vote(world: World) -> None:
 
 
 def test_an_outsider_gets_404(world: World) -> None:
-    case = _open(world, _candidate(world))
+    case = open_case(candidate(world.cell_1))
     client = logged_in("ngoai")
     assert client.get(f"/ket-nap/{case.pk}/").status_code == 404
     assert client.get(f"/ket-nap/{case.pk}/ghi/?buoc=helper").status_code == 404
@@ -298,7 +279,7 @@ def test_an_outsider_gets_404(world: World) -> None:
 
 
 def test_opening_a_case_from_the_cell(world: World) -> None:
-    person = _candidate(world)
+    person = candidate(world.cell_1)
     client = logged_in("bithu")
     form = client.get(f"/ket-nap/mo/{world.cell_1.pk}/")
     assert "Nguyễn Thị Thu Hà" in form.content.decode()
@@ -321,7 +302,7 @@ def test_opening_a_case_from_the_cell(world: World) -> None:
 
 
 def test_an_overridable_blocker_offers_the_consent_document(world: World) -> None:
-    members = _members(world)
+    members = cell_members(world.cell_1)
     elder = make_person(
         world.cell_1,
         "Trần Văn Cao Niên",
@@ -329,7 +310,7 @@ def test_an_overridable_blocker_offers_the_consent_document(world: World) -> Non
         birth=PartialDate(1950, 1, 1),
         general_education=category("general_education", "12/12"),
     )
-    case = _to(_open(world, elder), members, Step.OPINIONS)
+    case = drive_case(open_case(elder), members, Step.OPINIONS)
     client = logged_in("xa")
     form = client.get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution").content.decode()
     assert "Quá tuổi" in form
@@ -354,7 +335,7 @@ def test_an_overridable_blocker_offers_the_consent_document(world: World) -> Non
 
 
 def test_a_young_candidate_has_no_consent_field(world: World) -> None:
-    members = _members(world)
-    case = _to(_open(world, _candidate(world)), members, Step.OPINIONS)
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.OPINIONS)
     form = logged_in("xa").get(f"/ket-nap/{case.pk}/ghi/?buoc=cell_resolution")
     assert 'name="override_document"' not in form.content.decode()

@@ -15,7 +15,7 @@ import pytest
 from bench import load
 from dangvien.admission.models import Case, Step
 from dangvien.people.models import Person
-from tests.admission.test_pages import _candidate, _members, _open, _to
+from tests.admission.factories import candidate, cell_members, drive_case, open_case
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +51,9 @@ def test_users_are_cell_secretaries_commune_and_province_officers(world: World) 
 
 
 def test_a_secretary_records_the_next_step_through_the_form(live_server: Any, world: World) -> None:
-    case = _to(_open(world, _candidate(world)), _members(world), Step.AWARENESS_CLASS)
+    case = drive_case(
+        open_case(candidate(world.cell_1)), cell_members(world.cell_1), Step.AWARENESS_CLASS
+    )
     (plan,) = load.prepare(world.quang_nam, 1, seed=1)
     assert plan.steps == [(case.pk, Step.APPLICATION, Step.AWARENESS_CLASS)]
     user = _user(plan, _port(live_server))
@@ -81,7 +83,7 @@ def test_a_secretary_imports_a_workbook_then_commits_it(live_server: Any, world:
 
 
 def test_a_short_run_counts_every_request_and_no_error(live_server: Any, world: World) -> None:
-    _open(world, _candidate(world))
+    open_case(candidate(world.cell_1))
     plans = load.prepare(world.quang_nam, 2, seed=1)
     samples, elapsed = load.run_users(plans, _port(live_server), 3.0, 1, QUICK)
     summary = load.summarise(samples, elapsed)
@@ -120,7 +122,7 @@ def test_open_cases_whose_next_step_needs_a_choice_are_left_out_of_the_pool(
     world: World,
 ) -> None:
     # Opened today: the next step (helper) needs a choice of helper, not a date alone.
-    _open(world, _candidate(world), on=date.today())
+    open_case(candidate(world.cell_1), on=date.today())
     assert load.recordable_steps(world.cell_1, date.today(), 8) == []
     assert Case.objects.count() == 1
 
@@ -128,7 +130,9 @@ def test_open_cases_whose_next_step_needs_a_choice_are_left_out_of_the_pool(
 def test_open_cases_blocked_on_the_day_are_left_out_of_the_pool(world: World) -> None:
     # The next step (application) is recorded with a date alone, but not on a day before
     # the awareness class (01/03/2024) the case last recorded.
-    case = _to(_open(world, _candidate(world)), _members(world), Step.AWARENESS_CLASS)
+    case = drive_case(
+        open_case(candidate(world.cell_1)), cell_members(world.cell_1), Step.AWARENESS_CLASS
+    )
     assert load.recordable_steps(world.cell_1, date(2024, 2, 15), 8) == []
     assert load.recordable_steps(world.cell_1, date(2024, 4, 1), 8) == [
         (case.pk, Step.APPLICATION, Step.AWARENESS_CLASS)

@@ -21,8 +21,9 @@ from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.models import Metric, Tally
 from dangvien.targets.models import Target
 from dangvien.targets.services import target_set
+from tests.admission.factories import cell_members
 from tests.conftest import World
-from tests.reliability.cases import case_before_ceremony, cell_members, record_ceremony
+from tests.reliability.cases import case_before_ceremony, record_ceremony
 
 WRITERS = 8
 

@@ -15,8 +15,9 @@ from dangvien.admission.models import CaseEvent, Step
 from dangvien.people.models import Person, Status, StatusEvent
 from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.models import Tally
+from tests.admission.factories import cell_members
 from tests.conftest import World
-from tests.reliability.cases import case_before_ceremony, cell_members, record_ceremony
+from tests.reliability.cases import case_before_ceremony, record_ceremony
 from tests.reliability.processes import (
     ChildDatabase,
     kill,

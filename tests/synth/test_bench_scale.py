@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 
 from bench.scale import (
-    _duck_figures,
-    _duckdb,
-    _kept_figures,
-    _naive_figures,
-    _subjects,
+    bench_subjects,
+    duck_figures,
+    duckdb_copies,
+    kept_figures,
+    naive_figures,
     p95,
     timed,
 )
@@ -41,9 +41,9 @@ def test_the_three_ways_give_the_same_figures(tmp_path: Path) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the naive SQL of the benchmark is PostgreSQL's")
     load_world(plan_for(Scale.COMMUNE, 1))
-    subjects = _subjects()
-    with _duckdb(tmp_path) as duck:
+    subjects = bench_subjects()
+    with duckdb_copies(tmp_path) as duck:
         for unit in (subjects.country, subjects.province, subjects.commune):
-            kept = _kept_figures(unit)
+            kept = kept_figures(unit)
             assert kept, unit.code
-            assert kept == _naive_figures(unit) == _duck_figures(duck, unit)
+            assert kept == naive_figures(unit) == duck_figures(duck, unit)
