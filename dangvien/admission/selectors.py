@@ -200,5 +200,17 @@ def official_members_of(case: Case) -> int:
     return case.unit.people.filter(status=Status.OFFICIAL).count()
 
 
+def preview_vote(case: Case, step: str) -> rules.Vote | None:
+    """A hypothetical unanimous vote, so a page shows what blocks a vote other than its
+    figures (a cell with too few official members, the probation not over…) before the
+    meeting."""
+    if step in rules.VOTES:
+        n = official_members_of(case)
+        return rules.Vote(n, 0, 0, n, n, 0)
+    if step in rules.COMMITTEE_VOTES:
+        return rules.Vote(1, 0, 0, 1, 1, 0)
+    return None
+
+
 def introducers_of(case: Case) -> QuerySet[Introducer]:
     return case.introducers.select_related("member")

@@ -52,6 +52,11 @@ APPROVER_STEPS = frozenset(
 )
 
 
+def required_role(step: str) -> int:
+    """The role that records `step` on a case's unit."""
+    return int(Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR)
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file as it arrived: its name on the user's machine and its bytes."""
@@ -202,9 +207,7 @@ def case_record_step(
         # alone, by primary key; related rows load by key after. (A join in the locking query
         # leaves its plan to table statistics, which a fresh bulk load does not have yet.)
         case = Case.objects.select_for_update().get(pk=case.pk)
-        require_role(
-            acting_user, case.unit, Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR
-        )
+        require_role(acting_user, case.unit, required_role(step))
         if expected_stage is not None and case.stage != expected_stage:
             raise ServiceError(
                 [

@@ -35,11 +35,11 @@ from dangvien.admission.forms import (
 from dangvien.admission.models import Case, CaseAttachment, CaseEvent, Step
 from dangvien.admission.selectors import Deadline
 from dangvien.admission.services import (
-    APPROVER_STEPS,
     case_attach,
     case_correct_event,
     case_open,
     case_record_step,
+    required_role,
 )
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.selectors import working_calendar
@@ -109,7 +109,7 @@ def board(request: HttpRequest) -> HttpResponse:
             deadline,
             deadline is not None and deadline.due < today,
             following[0]
-            if following and has_role(request.user, case.unit, _required_role(following[0]))
+            if following and has_role(request.user, case.unit, required_role(following[0]))
             else None,
         )
         by_stage.setdefault(case.stage, []).append(card)
@@ -151,35 +151,20 @@ class DossierItem:
         return str(Step(self.step).label)
 
 
-def _required_role(step: str) -> int:
-    return int(Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR)
-
-
-def _preview_vote(case: Case, step: str) -> rules.Vote | None:
-    """A hypothetical unanimous vote, so the page shows what blocks the vote other than its
-    figures (a cell with too few official members, the probation not over…)."""
-    if step in rules.VOTES:
-        n = selectors.official_members_of(case)
-        return rules.Vote(n, 0, 0, n, n, 0)
-    if step in rules.COMMITTEE_VOTES:
-        return rules.Vote(1, 0, 0, 1, 1, 0)
-    return None
-
-
 def _next_actions(request: HttpRequest, case: Case, today: date) -> list[NextAction]:
     if case.state != Case.State.OPEN:
         return []
     result = []
     for step in rules.next_steps(case.stage, selectors.has_partial_committee(case)):
         blockers = selectors.case_blockers(
-            case, step, today, today=today, vote=_preview_vote(case, step)
+            case, step, today, today=today, vote=selectors.preview_vote(case, step)
         )
         result.append(
             NextAction(
                 step,
                 str(Step(step).label),
                 blockers,
-                has_role(request.user, case.unit, _required_role(step)),
+                has_role(request.user, case.unit, required_role(step)),
                 step in rules.ENDS,
             )
         )
@@ -348,7 +333,7 @@ def _step_form(
 ) -> StepForm:
     today = timezone.localdate()
     blockers = selectors.case_blockers(
-        case, step, today, today=today, vote=_preview_vote(case, step)
+        case, step, today, today=today, vote=selectors.preview_vote(case, step)
     )
     committee = case.unit.parent.path if case.unit.parent else case.unit.path
     members = official_members_queryset(
@@ -411,10 +396,10 @@ def case_record(request: HttpRequest, pk: int) -> HttpResponse:
     if step not in Step.values:
         raise Http404(_("Không có bước này."))
     assert step is not None
-    if not has_role(request.user, case.unit, _required_role(step)):
+    if not has_role(request.user, case.unit, required_role(step)):
         raise PermissionDenied(
             _("Bạn không có quyền %(role)s trên %(unit)s.")
-            % {"role": Role(_required_role(step)).label, "unit": case.unit.name}
+            % {"role": Role(required_role(step)).label, "unit": case.unit.name}
         )
     if request.method == "GET":
         allowed = rules.next_steps(case.stage, selectors.has_partial_committee(case))
@@ -443,7 +428,7 @@ def case_record(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "stage_shown": form["stage"].value(),
         "blockers": selectors.case_blockers(
-            case, step, today, today=today, vote=_preview_vote(case, step)
+            case, step, today, today=today, vote=selectors.preview_vote(case, step)
         )
         if case.state == Case.State.OPEN and case.stage == form["stage"].value()
         else [],

@@ -13,12 +13,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
-from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.admission import rules, selectors
 from dangvien.admission.forms import HELPER_STEPS
 from dangvien.admission.models import Case, Introducer, Source, Step
-from dangvien.admission.services import APPROVER_STEPS, NewIntroducer, case_open, case_record_step
+from dangvien.admission.services import (
+    NewIntroducer,
+    case_open,
+    case_record_step,
+    required_role,
+)
 from dangvien.api.auth import READ_AUTH, WRITE_AUTH
 from dangvien.api.errors import (
     api_error,
@@ -93,25 +97,10 @@ def cases_list(
     return {"items": [case_out(case) for case in rows], "next": following}
 
 
-def _preview_vote(case: Case, step: str) -> rules.Vote | None:
-    """As the case page: a hypothetical unanimous vote, so what blocks a vote other than its
-    figures shows before the meeting."""
-    if step in rules.VOTES:
-        n = selectors.official_members_of(case)
-        return rules.Vote(n, 0, 0, n, n, 0)
-    if step in rules.COMMITTEE_VOTES:
-        return rules.Vote(1, 0, 0, 1, 1, 0)
-    return None
-
-
-def _required_role(step: str) -> int:
-    return int(Role.APPROVER if step in APPROVER_STEPS else Role.EDITOR)
-
-
 def _blockers_in_both(case: Case, step: str, today: date) -> list[dict[str, Any]]:
     """What blocks the step today, each reason in both languages with its rule. The check
     is a read: it runs once per language and the reasons come in the same order."""
-    vote = _preview_vote(case, step)
+    vote = selectors.preview_vote(case, step)
     found: dict[str, list[rules.Blocker]] = {}
     for language in ("vi", "en"):
         with translation.override(language):
@@ -136,7 +125,7 @@ def _case_detail(request: HttpRequest, case: Case) -> dict[str, Any]:
                     {
                         "step": step,
                         "label": str(Step(step).label),
-                        "allowed": has_role(request.user, case.unit, _required_role(step)),
+                        "allowed": has_role(request.user, case.unit, required_role(step)),
                         "blockers": _blockers_in_both(case, step, today),
                     }
                 )
