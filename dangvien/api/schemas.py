@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from dangvien.admission.models import Introducer, Source, Step
 from dangvien.api.errors import ERROR_STATUSES
 from dangvien.api.pagination import MAX_LIMIT
+from dangvien.targets.rules import MAX_ADMISSIONS
 from dangvien.training.models import ClassKind
 
 # Dates the API accepts: the party's history to the end of the periods the reports know.
@@ -394,8 +395,8 @@ class TargetBreakdownOut(Schema):
 class TargetIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    admissions: int = Field(ge=0, le=1_000_000)
-    admissions_min: int | None = Field(None, ge=0, le=1_000_000)
+    admissions: int = Field(ge=0, le=MAX_ADMISSIONS)
+    admissions_min: int | None = Field(None, ge=0, le=MAX_ADMISSIONS)
     document: Text = Field("", max_length=120)
     assigned_on: date | None = day_field("Ngày giao chỉ tiêu.", None)
     note: Text = Field("", max_length=4000)
