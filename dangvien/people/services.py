@@ -34,6 +34,7 @@ from dangvien.people.models import (
     Transfer,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
+from dangvien.tallies.members import members_added, members_kept
 from dangvien.tallies.models import STATUS_METRIC, Metric
 from dangvien.tallies.services import (
     tallies_add,
@@ -249,6 +250,7 @@ def people_bulk_create(
                 ]
             )
             _tally_created(people, chunk)
+            members_added([p.pk for p in people])
             MassOrgMembership.objects.bulk_create(
                 [
                     MassOrgMembership(person=p, organisation=org)
@@ -295,67 +297,75 @@ def person_update(
     basis and an approver; contact details need an editor."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        admission_before = (person.admission_unit_id, person.decision_date)
-        unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
-        if unknown or {"status", "unit", "admission_unit", "search_text", "sort_key"} & set(
-            changes
-        ):
-            raise ValueError(f"person_update cannot set {sorted(changes)}")
-        values = dict(changes)
-        if "birth" in values:
-            birth: PartialDate = values.pop("birth")
-            values.update(birth_year=birth.year, birth_month=birth.month, birth_day=birth.day)
-        if "citizen_id" in values:
-            values["citizen_id"] = values["citizen_id"] or None
-        if "phone" in values:
-            values["phone"] = rules.normalise_phone(values["phone"])
-        before = snapshot(person, values.keys())
-        changed = {k: v for k, v in values.items() if before[k] != v}
-        if not changed:
-            return person
-        confidential = sorted(set(changed) & rules.CONFIDENTIAL_FIELDS)
-        require_role(acting_user, person.unit, Role.APPROVER if confidential else Role.EDITOR)
-        problems: list[Problem] = []
-        if confidential and not basis.strip():
-            problems.append(
-                Problem(
-                    "basis",
-                    _("Sửa %(fields)s cần ghi căn cứ pháp lý — %(rule)s")
-                    % {
-                        "fields": ", ".join(_field_label(f) for f in confidential),
-                        "rule": rules.CONFIDENTIAL_SOURCE,
-                    },
-                )
-            )
-        for name, value in changed.items():
-            setattr(person, name, value)
-        data = _as_data(person)
-        problems += person_problems(data, status=person.status, today=timezone.localdate())
-        if person.citizen_id and _citizen_id_taken([person.citizen_id], exclude=person.pk):
-            problems.append(
-                Problem(
-                    "citizen_id",
-                    _("Số CCCD %(id)s đã có trong hệ thống.") % {"id": person.citizen_id},
-                )
-            )
-        raise_if(problems)
-        _derived(person)
-        fields = [*changed.keys(), "search_text", "sort_key", "updated_at"]
-        if person.decision_date and person.admission_unit_id is None:
-            person.admission_unit = person.unit
-            fields.append("admission_unit")
-        person.save(update_fields=fields)
-        tally_admission_moved(
-            before=admission_before, after=(person.admission_unit_id, person.decision_date)
-        )
-        audit_record(
-            actor=acting_user,
-            action="person.correct" if confidential else "person.update",
-            target=person,
-            unit=person.unit,
-            changes={**{k: [before[k], changed[k]] for k in changed}, "basis": basis.strip()},
-        )
+        # The dates decide when a person counts as a member (`tallies.members`).
+        dated = {"decision_date", "official_date"} & set(changes)
+        with members_kept([person.pk] if dated else []):
+            return _update_locked(acting_user, person, changes, basis)
+
+
+def _update_locked(
+    acting_user: Actor, person: Person, changes: dict[str, Any], basis: str
+) -> Person:
+    """`person_update` on the locked row, inside its transaction."""
+    admission_before = (person.admission_unit_id, person.decision_date)
+    unknown = set(changes) - {f.name for f in Person._meta.get_fields()} - {"birth"}
+    if unknown or {"status", "unit", "admission_unit", "search_text", "sort_key"} & set(changes):
+        raise ValueError(f"person_update cannot set {sorted(changes)}")
+    values = dict(changes)
+    if "birth" in values:
+        birth: PartialDate = values.pop("birth")
+        values.update(birth_year=birth.year, birth_month=birth.month, birth_day=birth.day)
+    if "citizen_id" in values:
+        values["citizen_id"] = values["citizen_id"] or None
+    if "phone" in values:
+        values["phone"] = rules.normalise_phone(values["phone"])
+    before = snapshot(person, values.keys())
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    if not changed:
         return person
+    confidential = sorted(set(changed) & rules.CONFIDENTIAL_FIELDS)
+    require_role(acting_user, person.unit, Role.APPROVER if confidential else Role.EDITOR)
+    problems: list[Problem] = []
+    if confidential and not basis.strip():
+        problems.append(
+            Problem(
+                "basis",
+                _("Sửa %(fields)s cần ghi căn cứ pháp lý — %(rule)s")
+                % {
+                    "fields": ", ".join(_field_label(f) for f in confidential),
+                    "rule": rules.CONFIDENTIAL_SOURCE,
+                },
+            )
+        )
+    for name, value in changed.items():
+        setattr(person, name, value)
+    data = _as_data(person)
+    problems += person_problems(data, status=person.status, today=timezone.localdate())
+    if person.citizen_id and _citizen_id_taken([person.citizen_id], exclude=person.pk):
+        problems.append(
+            Problem(
+                "citizen_id",
+                _("Số CCCD %(id)s đã có trong hệ thống.") % {"id": person.citizen_id},
+            )
+        )
+    raise_if(problems)
+    _derived(person)
+    fields = [*changed.keys(), "search_text", "sort_key", "updated_at"]
+    if person.decision_date and person.admission_unit_id is None:
+        person.admission_unit = person.unit
+        fields.append("admission_unit")
+    person.save(update_fields=fields)
+    tally_admission_moved(
+        before=admission_before, after=(person.admission_unit_id, person.decision_date)
+    )
+    audit_record(
+        actor=acting_user,
+        action="person.correct" if confidential else "person.update",
+        target=person,
+        unit=person.unit,
+        changes={**{k: [before[k], changed[k]] for k in changed}, "basis": basis.strip()},
+    )
+    return person
 
 
 def _field_label(name: str) -> str:
@@ -425,17 +435,18 @@ def person_set_status(
                 )
             )
         raise_if(problems)
-        person.status, person.status_since = status, on
-        person.save(update_fields=fields)
-        event = StatusEvent.objects.create(
-            person=person,
-            status=status,
-            on=on,
-            document=document,
-            note=note,
-            unit=person.unit,
-            recorded_by=actor_user(acting_user),
-        )
+        with members_kept([person.pk]):
+            person.status, person.status_since = status, on
+            person.save(update_fields=fields)
+            event = StatusEvent.objects.create(
+                person=person,
+                status=status,
+                on=on,
+                document=document,
+                note=note,
+                unit=person.unit,
+                recorded_by=actor_user(acting_user),
+            )
         tally_admission_moved(
             before=admission_before, after=(person.admission_unit_id, person.decision_date)
         )
@@ -684,10 +695,11 @@ def transfer_receive(*, acting_user: Actor, transfer: Transfer, on: date) -> Tra
         raise_if(problems)
         person = Person.objects.select_for_update().get(pk=transfer.person_id)
         old_unit = person.unit
-        person.unit = transfer.to_unit
-        person.save(update_fields=["unit", "updated_at"])
-        transfer.state, transfer.received_on = Transfer.State.RECEIVED, on
-        transfer.save(update_fields=["state", "received_on"])
+        with members_kept([person.pk]):
+            person.unit = transfer.to_unit
+            person.save(update_fields=["unit", "updated_at"])
+            transfer.state, transfer.received_on = Transfer.State.RECEIVED, on
+            transfer.save(update_fields=["state", "received_on"])
         audit_record(
             actor=acting_user,
             action="transfer.receive",

@@ -93,7 +93,7 @@ from dangvien.reports.types import (
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
 from dangvien.tallies.models import STATUS_METRIC, Metric
-from dangvien.tallies.selectors import monthly_counts, split_span, sums_by_unit
+from dangvien.tallies.selectors import members_on, monthly_counts, split_span, sums_by_unit
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
 
@@ -430,9 +430,19 @@ def _path_on(day: date) -> Coalesce:
 
 
 def _members_on(sub: _Subtree, days: list[date]) -> list[Counter[str]]:
-    """Members of the subtree on each day by status (official, probationary), in one query:
-    status on the day (see the module docstring) and the cell they were registered in that
-    day (their cell today, or the one a later transfer took them from)."""
+    """Members of the subtree on each day by status (official, probationary): from the
+    kept member counts when they answer for the subtree (one query over a few thousand
+    rows), else from the records (`_members_on_raw`)."""
+    if _kept(sub):
+        return members_on(sub.unit.pk, days)
+    return _members_on_raw(sub, days)
+
+
+def _members_on_raw(sub: _Subtree, days: list[date]) -> list[Counter[str]]:
+    """Members of the subtree on each day by status, in one query over the records:
+    decided by the day, status on the day (see the module docstring) and the cell they were
+    registered in that day (their cell today, or the one a later transfer took them from).
+    The same definition as the kept counts (`tallies.members`)."""
     # Who may count: people registered in the subtree now, and people a transfer took into
     # or out of it. A union of two indexed sets: an OR with EXISTS made the database test
     # every person of the country, even for one commune.
@@ -448,7 +458,7 @@ def _members_on(sub: _Subtree, days: list[date]) -> list[Counter[str]]:
     for i, day in enumerate(days):
         annotations[f"s{i}"] = _status_on(day)
         annotations[f"p{i}"] = _path_on(day)
-        inside = sub.q(f"p{i}")
+        inside = sub.q(f"p{i}") & Q(decision_date__lte=day)
         for status in MEMBER:
             aggregates[f"n{i}_{status}"] = Count("pk", filter=inside & Q(**{f"s{i}": status}))
     result = people.annotate(**annotations).aggregate(**aggregates)

@@ -17,6 +17,7 @@ from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.tallies.members import member_differences
 from dangvien.tallies.models import Metric, Tally
 from dangvien.tallies.recompute import differences
 
@@ -26,7 +27,7 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "tally", "path", "version", "status", "orphan", "certificate"
+    check: str  # "tally", "members", "path", "version", "status", "orphan", "certificate"
     message: str
 
 
@@ -48,6 +49,26 @@ def _tallies() -> Iterator[Finding]:
                 "unit": codes.get(unit_id, f"#{unit_id}"),
                 "month": f"{month:%m/%Y}",
                 "metric": _metric_label(metric),
+                "kept": have,
+                "actual": want,
+            },
+        )
+
+
+def _members() -> Iterator[Finding]:
+    """The kept member counts (`tallies.members`): each row is the change of a day."""
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    for unit_id, day, status, have, want in member_differences():
+        yield Finding(
+            "members",
+            _(
+                "Biến động số đảng viên sai: %(unit)s, ngày %(day)s, %(status)s: "
+                "đang lưu %(kept)+d, tính lại được %(actual)+d."
+            )
+            % {
+                "unit": codes.get(unit_id, f"#{unit_id}"),
+                "day": f"{day:%d/%m/%Y}",
+                "status": _status_label(status),
                 "kept": have,
                 "actual": want,
             },
@@ -212,6 +233,13 @@ def _day(value: date | str | None) -> str:
 
 
 def check_integrity() -> list[Finding]:
-    """Every difference found, in the order: kept counts, tree, statuses, orphans, kept
-    certificate dates."""
-    return [*_tallies(), *_paths(), *_statuses(), *_orphans(), *_certificates()]
+    """Every difference found, in the order: kept counts, kept member counts, tree,
+    statuses, orphans, kept certificate dates."""
+    return [
+        *_tallies(),
+        *_members(),
+        *_paths(),
+        *_statuses(),
+        *_orphans(),
+        *_certificates(),
+    ]

@@ -68,3 +68,31 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%m/%Y} {self.metric}: {self.total}"
+
+
+class MemberChange(models.Model):
+    """How the number of members of a unit's current subtree, by status, changed on a day.
+
+    The members of the subtree on day D are `SUM(delta) WHERE unit = u AND day <= D`, per
+    status: a running sum over at most a few thousand rows, whatever the size of the
+    subtree. A member counts on D in the cell they were registered in that day, with their
+    status that day, from their decision date on (the same definition as the live count in
+    `reports.selectors._members_on`; see `tallies.members`). Like `Tally`, a row holds the
+    whole current subtree, so a change in a cell adds to the cell and to each ancestor.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    # Probationary or official: the statuses that count as members.
+    status = models.CharField(max_length=16, choices=Status.choices)
+    delta = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "status"], name="member_change_once")
+        ]
+        verbose_name = _("biến động số đảng viên")
+        verbose_name_plural = _("biến động số đảng viên")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y} {self.status}: {self.delta:+d}"

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from dangvien.orgs.models import Unit
-from dangvien.tallies.models import Tally
+from dangvien.tallies.models import MemberChange, Tally
 from dangvien.tallies.services import month_of
 
 
@@ -79,3 +79,24 @@ def by_month(unit: Unit, metric: str, start: date, until: date) -> dict[date, in
     `until`'s (months with nothing are absent), one query."""
     counts = monthly_counts([unit.pk], [metric], month_of(start), month_of(until))
     return {m: n for (_u, _k, m), n in sorted(counts.items(), key=lambda i: i[0][2]) if n}
+
+
+def members_on(unit_id: int, days: Sequence[date]) -> list[Counter[str]]:
+    """Members of the unit's current subtree by status on each day (`tallies.members`
+    defines who counts): a running sum of the kept changes, one query."""
+    rows = (
+        MemberChange.objects.filter(unit_id=unit_id, day__lte=max(days))
+        .values("status")
+        .annotate(
+            **{
+                f"n{i}": Sum("delta", filter=Q(day__lte=day), default=0)
+                for i, day in enumerate(days)
+            }
+        )
+    )
+    counts: list[Counter[str]] = [Counter() for _day in days]
+    for row in rows:
+        for i in range(len(days)):
+            if row[f"n{i}"]:
+                counts[i][row["status"]] = int(row[f"n{i}"])
+    return counts

@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMonth
 
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Person, StatusEvent
+from dangvien.tallies.members import rebuild_members
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
 from dangvien.tallies.recompute import rebuild_all
 
@@ -205,11 +206,13 @@ def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
     the rows of the given units and of every unit in their current subtrees (their
     ancestors are left as they are: rebuild those too, or everything, if records were
     loaded or moved across them). For loaders that bypass the services and for repairs.
-    Returns the number of rows written."""
+    The kept member counts are rebuilt with everything only. Returns the number of rows
+    written."""
     with transaction.atomic():
         if units is None:
-            # The whole country: recomputed and written by the database in one statement.
-            return rebuild_all()
+            # The whole country: recomputed and written by the database, the monthly counts
+            # and the member counts (`tallies.members`), one statement each.
+            return rebuild_all() + rebuild_members()
         unit_list = list(units)
         expected = expected_tallies(unit_list)
         for unit in unit_list:

@@ -231,18 +231,20 @@ def test_corrected_status_events_do_not_count(world: World) -> None:
         acting_user=None, person=person, status=Status.DECEASED, on=date(2023, 2, 1)
     )
     from dangvien.people.models import StatusEvent
+    from dangvien.tallies.members import members_kept
     from dangvien.tallies.services import tally_status_event
 
-    correction = StatusEvent.objects.create(
-        person=person,
-        status=Status.PROBATIONARY,
-        on=date(2023, 2, 1),
-        unit=world.cell_1,
-        corrects=wrong,
-        note="Ghi nhầm",
-    )
-    # Written past the services (no correction service yet): the kept counts' hook, as a
-    # correction service will call it.
+    # Written past the services (no correction service yet): the kept counts' hooks, as a
+    # correction service will call them.
+    with members_kept([person.pk]):
+        correction = StatusEvent.objects.create(
+            person=person,
+            status=Status.PROBATIONARY,
+            on=date(2023, 2, 1),
+            unit=world.cell_1,
+            corrects=wrong,
+            note="Ghi nhầm",
+        )
     tally_status_event(correction, world.cell_1.path)
     Person.objects.filter(pk=person.pk).update(status=Status.PROBATIONARY)
 

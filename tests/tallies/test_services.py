@@ -146,8 +146,10 @@ def test_rebuild_recomputes_everything_or_a_subtree(world: World) -> None:
     make_people(world.kb_school, ["Chi"])
     expected = expected_tallies()
     Tally.objects.all().delete()
-    # Both metrics of the two months, in five units on one side and three on the other.
-    assert tallies_rebuild() == 16
+    # Both metrics of the two months, in five units on one side and three on the other
+    # (16), and the member changes of the same eight units (24: probationary from the
+    # decision day; on the official day, probationary out and official in).
+    assert tallies_rebuild() == 16 + 24
     # The database's recomputation (one statement) writes what the Python one expects.
     kept = {
         (unit, month, metric): total

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         findings = check_integrity()
         for finding in findings:
             self.stdout.write(finding.message)
-        if options["repair_tallies"] and any(f.check == "tally" for f in findings):
+        if options["repair_tallies"] and any(f.check in ("tally", "members") for f in findings):
             rows = tallies_rebuild()
             self.stdout.write(_("Đã tính lại số liệu tổng hợp: %(n)s dòng.") % {"n": rows})
         if findings:

@@ -1,0 +1,308 @@
+"""Kept member counts (`MemberChange`): the definition, written once, in SQL.
+
+Who counts as a member of a cell on day D (the definition of the reports' "members at the
+start of the year" and of the movement report's start and end figures):
+- the person has a decision date, on or before D;
+- their status on D is probationary or official: the status of their latest uncorrected
+  status event on or before D (the last recorded of a day), or, before their first event,
+  the one their dates give (official from `official_date`, probationary from
+  `decision_date`);
+- the cell is the one they were registered in on D: the cell a later received transfer
+  took them from (the first one after D), else their cell today.
+
+Why one SQL statement and not a Python function: the same statement answers three
+questions, so they cannot disagree —
+1. a service's change (`members_kept`): the contributions of the few people it touches,
+   before and after, as (cell, day, status, ±n); the difference is added to the kept rows;
+2. the full rebuild after a bulk load (`rebuild_members`), the whole country in the
+   database (6 million people, 10 million events), nothing held in Python;
+3. the integrity check (`member_differences`), compared inside the database.
+
+How: each person's timeline is cut into segments — status segments (from each event's
+day to the next event's day; before the first event, from the dates) and cell segments
+(from one received transfer to the next) — intersected; each piece adds +1 on its first
+day and −1 on the day it ends. Window functions (LEAD, LAG, ROW_NUMBER) run on PostgreSQL
+and on SQLite ≥ 3.25.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+
+from django.db import connection
+
+from dangvien.lib.db import db_date
+from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.people.models import Person, Status, StatusEvent, Transfer
+from dangvien.tallies.models import MemberChange
+
+# (cell or unit id, day, status) → change in the number of members.
+Key = tuple[int, date, str]
+
+MEMBER = (Status.PROBATIONARY.value, Status.OFFICIAL.value)
+_CHUNK = 500
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _later(a: str, b: str) -> str:
+    """The later of two days, `b` possibly NULL (the beginning of time)."""
+    return f"CASE WHEN {b} IS NOT NULL AND {b} > {a} THEN {b} ELSE {a} END"
+
+
+def _sooner(a: str, b: str) -> str:
+    """The sooner of two days, either possibly NULL (the end of time)."""
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL OR {a} < {b} THEN {a} ELSE {b} END"
+
+
+def contributions_sql(only: str = "") -> tuple[str, list[str]]:
+    """A SELECT of (cell_id, day, status, n): how each cell's members by status change,
+    counted over the people the condition `only` keeps (an SQL condition on `p`, the
+    person table, e.g. "AND p.id IN (1, 2)"; empty for everyone). Rows with n = 0 are
+    left out. Names come from the models' metadata; values are parameters."""
+    person, event, transfer = (_q(m._meta.db_table) for m in (Person, StatusEvent, Transfer))
+    on = _q("on")
+    probationary, official = MEMBER
+    sql = f"""
+        WITH ev AS (
+            SELECT e.person_id AS person_id, e.{on} AS day, e.status AS status,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY e.person_id, e.{on} ORDER BY e.id DESC
+                   ) AS r
+            FROM {event} e JOIN {person} p ON p.id = e.person_id
+            WHERE p.decision_date IS NOT NULL {only}
+              AND NOT EXISTS (SELECT 1 FROM {event} k WHERE k.corrects_id = e.id)
+        ),
+        firsts AS (SELECT person_id, MIN(day) AS first FROM ev GROUP BY person_id),
+        by_event AS (
+            SELECT person_id, day AS start,
+                   LEAD(day) OVER (PARTITION BY person_id ORDER BY day) AS stop, status
+            FROM ev WHERE r = 1
+        ),
+        by_dates AS (
+            SELECT p.id AS person_id, p.decision_date AS start, p.official_date AS stop,
+                   %s AS status
+            FROM {person} p
+            WHERE p.decision_date IS NOT NULL {only}
+              AND (p.official_date IS NULL OR p.official_date > p.decision_date)
+            UNION ALL
+            SELECT p.id, p.official_date, NULL, %s
+            FROM {person} p
+            WHERE p.decision_date IS NOT NULL AND p.official_date IS NOT NULL {only}
+        ),
+        statuses AS (
+            SELECT person_id, start, stop, status FROM by_event WHERE status IN (%s, %s)
+            UNION ALL
+            SELECT d.person_id, d.start, {_sooner("d.stop", "f.first")}, d.status
+            FROM by_dates d LEFT JOIN firsts f ON f.person_id = d.person_id
+        ),
+        counted AS (
+            SELECT s.person_id, s.status, {_later("p.decision_date", "s.start")} AS start,
+                   s.stop
+            FROM statuses s JOIN {person} p ON p.id = s.person_id
+            WHERE s.stop IS NULL OR (s.stop > s.start AND s.stop > p.decision_date)
+        ),
+        received AS (
+            SELECT t.person_id AS person_id, t.from_unit_id AS cell,
+                   LAG(t.received_on) OVER (
+                       PARTITION BY t.person_id ORDER BY t.received_on, t.id
+                   ) AS start,
+                   t.received_on AS stop
+            FROM {transfer} t JOIN {person} p ON p.id = t.person_id
+            WHERE t.state = %s AND t.received_on IS NOT NULL
+              AND p.decision_date IS NOT NULL {only}
+        ),
+        last_received AS (
+            SELECT person_id, MAX(stop) AS day FROM received GROUP BY person_id
+        ),
+        cells AS (
+            SELECT person_id, cell, start, stop FROM received
+            UNION ALL
+            SELECT p.id, p.unit_id, l.day, NULL
+            FROM {person} p LEFT JOIN last_received l ON l.person_id = p.id
+            WHERE p.decision_date IS NOT NULL {only}
+        ),
+        pieces AS (
+            SELECT c.cell AS cell, s.status AS status,
+                   {_later("s.start", "c.start")} AS start,
+                   {_sooner("s.stop", "c.stop")} AS stop
+            FROM counted s JOIN cells c ON c.person_id = s.person_id
+            WHERE (c.stop IS NULL OR c.stop > s.start)
+              AND (s.stop IS NULL OR c.start IS NULL OR c.start < s.stop)
+        ),
+        deltas AS (
+            SELECT cell, start AS day, status, 1 AS n FROM pieces
+            UNION ALL
+            SELECT cell, stop, status, -1 FROM pieces WHERE stop IS NOT NULL
+        )
+        SELECT cell AS cell_id, day, status, SUM(n) AS n
+        FROM deltas GROUP BY cell, day, status HAVING SUM(n) <> 0
+    """  # noqa: S608
+    params = [probationary, official, probationary, official, Transfer.State.RECEIVED]
+    return sql, params
+
+
+def person_contributions(person_ids: Sequence[int]) -> Counter[Key]:
+    """What the given people add to their cells' kept rows, per (cell, day, status): one
+    query per 500 people."""
+    found: Counter[Key] = Counter()
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        # Only integers are formatted in (the ids of a Sequence[int], cast again).
+        only = "AND p.id IN (" + ", ".join(str(int(i)) for i in chunk) + ")"
+        sql, params = contributions_sql(only)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for cell, day, status, n in cursor.fetchall():
+                found[(int(cell), db_date(day), str(status))] += int(n)
+    return found
+
+
+def _spread(by_cell: Mapping[Key, int]) -> Counter[Key]:
+    """Changes per cell → changes per unit for the cell and each of its current ancestors
+    (one query for the cells' paths)."""
+    cells = {cell for (cell, _d, _s), n in by_cell.items() if n}
+    if not cells:
+        return Counter()
+    paths = dict(Unit.objects.filter(pk__in=cells).values_list("pk", "path"))
+    spread: Counter[Key] = Counter()
+    for (cell, day, status), n in by_cell.items():
+        if not n:
+            continue
+        path = paths[cell]
+        for i in range(0, len(path), PATH_STEP):
+            spread[(int(path[i : i + PATH_STEP], 36), day, status)] += n
+    return spread
+
+
+def _upsert(deltas: Mapping[Key, int]) -> None:
+    """Add to the kept rows, one statement per 500 rows, in key order (see
+    `tallies.services`: additive, atomic per row, no deadlock between writers)."""
+    rows = sorted((k, n) for k, n in deltas.items() if n)
+    table = _q(MemberChange._meta.db_table)
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params: list[int | date | str] = []
+        for (unit_id, day, status), n in chunk:
+            params += [unit_id, day, status, n]
+        sql = (
+            f"INSERT INTO {table} (unit_id, day, status, delta) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (unit_id, day, status) DO UPDATE "
+            f"SET delta = {table}.delta + excluded.delta"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@contextmanager
+def members_kept(person_ids: Iterable[int]) -> Iterator[None]:
+    """Keep the member counts right across a change of these people's records (status
+    events, dates, transfers, cell) made inside the block, in the caller's transaction:
+    their contributions before and after, the difference added (four queries). A block
+    that raises writes nothing here."""
+    ids = sorted(set(person_ids))
+    before = person_contributions(ids)
+    yield
+    after = person_contributions(ids)
+    diff: Counter[Key] = Counter(after)
+    diff.subtract(before)
+    _upsert(_spread(diff))
+
+
+def members_added(person_ids: Sequence[int]) -> None:
+    """New people were written (nothing counted them before)."""
+    _upsert(_spread(person_contributions(person_ids)))
+
+
+def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
+    """The unit (with its subtree) moved: its rows leave the ancestors it left and join
+    those it joined (as `tallies.services.tallies_moved`)."""
+    old = {int(old_path[i : i + PATH_STEP], 36) for i in range(0, len(old_path), PATH_STEP)}
+    new = {int(new_path[i : i + PATH_STEP], 36) for i in range(0, len(new_path), PATH_STEP)}
+    old.discard(unit_id)
+    new.discard(unit_id)
+    left, joined = old - new, new - old
+    if not left and not joined:
+        return
+    rows = MemberChange.objects.filter(unit_id=unit_id).values_list("day", "status", "delta")
+    deltas: Counter[Key] = Counter()
+    for day, status, n in rows:
+        for ancestor in left:
+            deltas[(ancestor, day, status)] -= n
+        for ancestor in joined:
+            deltas[(ancestor, day, status)] += n
+    _upsert(deltas)
+
+
+# --- the whole country, in the database -------------------------------------------------
+
+
+def _max_depth() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(LENGTH(path)) FROM {_q(Unit._meta.db_table)}")  # noqa: S608
+        longest = cursor.fetchone()[0] or 0
+    return max(int(longest) // PATH_STEP, 1)
+
+
+def expected_sql() -> tuple[str, list[str]]:
+    """A SELECT of every (unit_id, day, status, delta) the kept rows should hold: the
+    contributions of everyone, spread to each cell's current ancestors by cutting its path
+    at each step (as `tallies.recompute.expected_sql`)."""
+    unit = _q(Unit._meta.db_table)
+    contributions, params = contributions_sql()
+    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, _max_depth() + 1))
+    sql = f"""
+        SELECT a.id AS unit_id, c.day AS day, c.status AS status, SUM(c.n) AS delta
+        FROM ({contributions}) c
+        JOIN {unit} u ON u.id = c.cell_id
+        JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH(u.path)
+        JOIN {unit} a ON a.path = SUBSTR(u.path, 1, d.n * {PATH_STEP})
+        GROUP BY a.id, c.day, c.status
+    """  # noqa: S608
+    return sql, params
+
+
+def rebuild_members() -> int:
+    """Replace every kept row by its recomputed value (two statements; the caller holds
+    the transaction). Returns the number of rows written."""
+    table = _q(MemberChange._meta.db_table)
+    select, params = expected_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, day, status, delta) "  # noqa: S608
+            f"SELECT unit_id, day, status, delta FROM ({select}) x WHERE delta <> 0",
+            params,
+        )
+        return int(cursor.rowcount)
+
+
+def member_differences() -> list[tuple[int, date, str, int, int]]:
+    """Every (unit, day, status, kept, recomputed) where a kept row is wrong, missing or
+    left over, compared inside the database (two anti-joins)."""
+    table = _q(MemberChange._meta.db_table)
+    select, params = expected_sql()
+    sql = f"""
+        WITH e AS ({select})
+        SELECT e.unit_id, e.day, e.status, COALESCE(t.delta, 0), e.delta
+        FROM e LEFT JOIN {table} t
+          ON t.unit_id = e.unit_id AND t.day = e.day AND t.status = e.status
+        WHERE COALESCE(t.delta, 0) <> e.delta
+        UNION ALL
+        SELECT t.unit_id, t.day, t.status, t.delta, 0
+        FROM {table} t LEFT JOIN e
+          ON e.unit_id = t.unit_id AND e.day = t.day AND e.status = t.status
+        WHERE e.unit_id IS NULL AND t.delta <> 0
+        ORDER BY 1, 2, 3
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(int(u), db_date(d), str(s), int(have), int(want)) for u, d, s, have, want in rows]
