@@ -47,6 +47,9 @@ PG_BIN_DIR = Path(env_str("DANGVIEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 # The open API (/api/v1/): requests a personal token may make per minute, and the longest
 # life a token may be given when it is created.
 API_RATE_PER_MINUTE = env_int("DANGVIEN_API_RATE_PER_MINUTE", 120, minimum=1)
+# How long a rendered dashboard is kept for the same session (seconds; 0: never). Any write
+# makes it stale at once (`reports.cache`): this only bounds the memory it holds.
+PAGE_CACHE_SECONDS = env_int("DANGVIEN_PAGE_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 API_TOKEN_MAX_DAYS = env_int("DANGVIEN_API_TOKEN_MAX_DAYS", 365, minimum=1)
 ALLOWED_HOSTS = env_list("DANGVIEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGVIEN_CSRF_TRUSTED_ORIGINS", [])

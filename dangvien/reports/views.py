@@ -22,6 +22,7 @@ from dangvien.lib.periods import PeriodKind
 from dangvien.orgs.models import Unit
 from dangvien.orgs.selectors import unit_breadcrumb
 from dangvien.reports import charts, formats, selectors
+from dangvien.reports.cache import cached_page
 from dangvien.reports.forms import ReportFilterForm, Selection
 from dangvien.reports.registry import REPORTS
 from dangvien.reports.types import AchievementRow, ColumnKind, Table
@@ -86,6 +87,10 @@ def _average_over(percent: Decimal | None, decimals: int) -> str | None:
 @reads_from_replica
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     unit = _unit(request, pk)
+    return cached_page(request, "dashboard", (unit.pk,), lambda: _dashboard(request, unit))
+
+
+def _dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     today = timezone.localdate()
     form = ReportFilterForm(request.GET, today=today, with_decimals=True)
     selection = form.selection()

@@ -27,7 +27,7 @@ from dangvien.orgs.models import Reorganisation, ReorganisationUnit, Unit, UnitV
 from dangvien.people.models import Category, Person, PositionHolding, StatusEvent
 from dangvien.rulebook.selectors import rule_in_force, rules_cached
 from dangvien.synth.generate import COLUMNS, TABLES, Context, Plan, generate
-from dangvien.tallies.services import tallies_rebuild
+from dangvien.tallies.services import tallies_recount
 from dangvien.targets.models import Target
 
 MODELS: dict[str, type[models.Model]] = {
@@ -284,7 +284,7 @@ def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult
     # The loader wrote the records without the services: the kept counts follow in one
     # statement (`tallies.recompute`).
     started = time.perf_counter()
-    tallies_rebuild()
+    tallies_recount(acting_user=None)
     result.seconds["tallies"] = time.perf_counter() - started
     started = time.perf_counter()
     refresh_planner_statistics()

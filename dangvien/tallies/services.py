@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
+from dangvien.accounts.audit import Actor, audit_record
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.members import rebuild_members
@@ -224,3 +225,21 @@ def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
         ]
         Tally.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
+
+
+def tallies_recount(*, acting_user: Actor) -> int:
+    """Rebuild every kept count (`tallies_rebuild`) as a recorded write: one audit event in
+    the same transaction, which also tells the kept pages (`reports.cache`) that the
+    figures changed. For repairs and for loaders that bypass the services."""
+    with transaction.atomic():
+        rows = tallies_rebuild()
+        root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+        if root is not None:
+            audit_record(
+                actor=acting_user,
+                action="tallies.recount",
+                target=root,
+                unit=None,
+                changes={"rows": [None, rows]},
+            )
+        return rows

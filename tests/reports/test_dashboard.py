@@ -299,7 +299,8 @@ def _queries(client: Any, url: str) -> int:
     return len(context.captured_queries)
 
 
-def test_dashboard_queries_do_not_grow_with_the_tree(world: World) -> None:
+def test_dashboard_queries_do_not_grow_with_the_tree(world: World, settings: Any) -> None:
+    settings.PAGE_CACHE_SECONDS = 0  # the page built each time (the kept copy: test_cache)
     plans_and_admissions(world)
     client = logged_in("tinh")
     urls = [_url(world.tam_ky), _url(world.quang_nam, "period=2020-2025")]

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from dangvien.tallies.integrity import check_integrity
-from dangvien.tallies.services import tallies_rebuild
+from dangvien.tallies.services import tallies_recount
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for finding in findings:
             self.stdout.write(finding.message)
         if options["repair_tallies"] and any(f.check in ("tally", "members") for f in findings):
-            rows = tallies_rebuild()
+            rows = tallies_recount(acting_user=None)
             self.stdout.write(_("Đã tính lại số liệu tổng hợp: %(n)s dòng.") % {"n": rows})
         if findings:
             self.stdout.write(_("Có %(n)s chỗ sai.") % {"n": len(findings)})
