@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "dangvien.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: the session's expiry moved ahead at most once a minute.
+    "dangvien.accounts.middleware.IdleSessionMiddleware",
     "dangvien.accounts.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,7 +246,8 @@ AXES_VERBOSE = False
 
 # Idle timeout: the session cookie lives this long after the last request.
 SESSION_COOKIE_AGE = env_int("DANGVIEN_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: `accounts.middleware.IdleSessionMiddleware` once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Security (docs/deployment.md, "Security settings"). Production sets DANGVIEN_DEBUG=0,

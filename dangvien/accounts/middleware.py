@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,35 @@ class RequestContextMiddleware:
             reset_current_request(token)
         response["X-Request-Id"] = context.request_id
         return response
+
+
+# The idle timeout's expiry is pushed ahead at most this often (seconds): a session then
+# ends between DANGVIEN_IDLE_TIMEOUT_MINUTES less a minute and that many minutes idle.
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED = "dangvien_refreshed_at"
+
+
+class IdleSessionMiddleware:
+    """Keeps a session alive while it is used, writing its row at most once a minute.
+
+    Why not Django's SESSION_SAVE_EVERY_REQUEST: it writes the session row on every request,
+    a write (and its WAL) for each page view even when the page itself is a kept copy
+    (`reports.cache`); at hundreds of requests a second that is the database's main work.
+    Marking the session changed once a minute moves its expiry as often as an idle timeout
+    in minutes needs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:
+            now = int(time.time())
+            stamp = session.get(_REFRESHED)
+            if not isinstance(stamp, int) or now - stamp >= SESSION_REFRESH_SECONDS:
+                session[_REFRESHED] = now
+        return self.get_response(request)
 
 
 class VietnameseFirstMiddleware:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
@@ -122,6 +123,32 @@ def test_sessions_expire_when_idle(world: World) -> None:
     response = client.get("/to-chuc/")
     assert response.status_code == 302
     assert response["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_the_session_row_is_written_at_most_once_a_minute(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in("xa")
+    assert client.get("/to-chuc/").status_code == 200
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/to-chuc/").status_code == 200
+        return sum(
+            q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+            for q in queries.captured_queries
+        )
+
+    assert session_writes() == 0
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert session_writes() == 1
+    assert session_writes() == 0
 
 
 def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(db: None) -> None:
