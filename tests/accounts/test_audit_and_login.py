@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
+from django.test import Client, override_settings
 
+from dangvien import settings as project_settings
 from dangvien.accounts.audit import audit_record_many
 from dangvien.accounts.models import AuditEvent, Role, RoleGrant
 from dangvien.accounts.services import grant_revoke, grant_role
@@ -104,7 +106,15 @@ def test_repeated_failed_logins_lock_the_account(world: World, settings: object)
 
 
 def test_passwords_are_hashed_with_argon2(world: World) -> None:
-    assert world.xa.password.startswith("argon2")
+    assert world.xa.password.startswith("argon2$argon2id$")
+    # The tests' Argon2 is the cheapest (tests/hashers.py); the site's is Django's, at its
+    # full cost, and it raises a cheaper hash to that cost at the next login.
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        hasher = get_hasher()
+        assert type(hasher) is Argon2PasswordHasher
+        assert (hasher.time_cost, hasher.memory_cost) >= (2, 100 * 1024)
+        assert make_password(PASSWORD).startswith("argon2$argon2id$")
+        assert hasher.must_update(world.xa.password)
 
 
 def test_sessions_expire_when_idle(world: World) -> None:
