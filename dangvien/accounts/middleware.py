@@ -58,11 +58,15 @@ class IdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         if session.session_key is not None:
-            now = int(time.time())
             stamp = session.get(_REFRESHED)
-            if not isinstance(stamp, int) or now - stamp >= SESSION_REFRESH_SECONDS:
-                session[_REFRESHED] = now
+            if not isinstance(stamp, int) or time.time() - stamp >= SESSION_REFRESH_SECONDS:
+                session_refreshed(request)
         return self.get_response(request)
+
+
+def session_refreshed(request: HttpRequest) -> None:
+    """Mark the session changed (so saved, its expiry moved ahead) as of now."""
+    request.session[_REFRESHED] = int(time.time())
 
 
 class VietnameseFirstMiddleware:

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from dangvien.accounts.audit import audit_record
+from dangvien.accounts.middleware import session_refreshed
 from dangvien.accounts.two_factor import forget_gate
 
 
@@ -16,6 +17,8 @@ def _audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     if request is not None and hasattr(request, "session"):
         # A new password login: whether a second factor is due is decided again.
         forget_gate(request)
+        # The login writes the session: its idle expiry was just set.
+        session_refreshed(request)
 
 
 @receiver(user_logged_out)
