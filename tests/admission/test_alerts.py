@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from io import StringIO
 from unittest.mock import patch
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -43,6 +44,22 @@ def test_alerts_are_scoped_and_banded(world: World) -> None:
     assert urgent_count(world.bithu, TODAY) == 2
     assert len(alerts_for(world.xa, TODAY)) == 4
     assert alerts_for(world.ngoai, TODAY) == []
+
+
+def test_the_header_count_stops_past_its_cap_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dangvien.admission.alerts as alerts_module
+
+    for i, name in enumerate(["Lê Văn An", "Trần Thị Ánh", "Đỗ Văn Ân", "Vũ Thị Bình"]):
+        _case(world, name, date(2026, 11, 1 + i))
+    assert urgent_count(world.bithu, TODAY) == 4
+    monkeypatch.setattr(alerts_module, "URGENT_SHOWN", 2)
+    monkeypatch.setattr("dangvien.web.context_processors.URGENT_SHOWN", 2)
+    # Counted up to one past the cap, whatever the number behind it.
+    assert urgent_count(world.bithu, TODAY) == 3
+    body = logged_in("bithu").get("/canh-bao/").content.decode()
+    assert "2+ cảnh báo" in body
 
 
 def test_the_page_groups_alerts_by_unit_and_the_header_counts_them(world: World) -> None:
