@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection
+
+JsonPath = tuple[str | int, ...]
 
 
 def refresh_planner_statistics() -> None:
@@ -32,7 +37,134 @@ def holds_nul(text: str) -> bool:
     return "\x00" in text
 
 
+def nul_paths(value: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
+    """Where NUL lies in a parsed JSON value: the path (keys, list indexes) of each string
+    holding one, and of each key holding one. JSON writes NUL as "\\u0000"; PostgreSQL's
+    jsonb refuses it as its text does, so a value holding one is refused before it."""
+    if isinstance(value, str):
+        if holds_nul(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and holds_nul(key):
+                yield (*path, key)
+            else:
+                yield from nul_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nul_paths(item, (*path, index))
+
+
 def db_date(value: object) -> date:
     """A date read back from raw SQL or a computed column: PostgreSQL gives a `date`, SQLite
     the ISO text it stores."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@dataclass
+class DeferredChecks:
+    """Indexes and constraints (other than primary keys and checks) of some tables, dropped
+    before a bulk write on PostgreSQL and created again after it: PostgreSQL's advice for
+    populating a database. One sort per index instead of millions of random inserts, one
+    join per foreign key instead of a trigger per row at commit; the same names and
+    definitions come back, and their creation checks every row as the row-by-row checks
+    would. Both steps run in the caller's transaction (a failure leaves everything as it
+    was). On SQLite only the indexes are dropped (its foreign keys are checked once, at
+    commit)."""
+
+    indexes: list[tuple[str, str]] = field(default_factory=list)
+    constraints: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @classmethod
+    def drop(cls, tables: list[str]) -> DeferredChecks:
+        deferred = cls()
+        if connection.vendor == "sqlite":
+            return cls._drop_sqlite(deferred, tables)
+        if connection.vendor != "postgresql":
+            return deferred
+        with connection.cursor() as cursor:
+            # Checks still queued in this transaction must run first: PostgreSQL alters no
+            # table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(
+                """
+                SELECT c.conrelid::regclass::text, c.conname, c.contype,
+                       pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+                ORDER BY c.contype, c.conname
+                """,
+                [tables],
+            )
+            deferred.constraints = list(cursor.fetchall())
+            cursor.execute(
+                """
+                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                FROM pg_index i
+                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+                  AND NOT EXISTS (
+                    SELECT 1 FROM pg_constraint c
+                    WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                  )
+                ORDER BY 1
+                """,
+                [tables],
+            )
+            deferred.indexes = list(cursor.fetchall())
+            # Foreign keys first (contype 'f' sorts before 'u'), then what they may rest on.
+            for table, name, _kind, _definition in deferred.constraints:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+            for name, _definition in deferred.indexes:
+                cursor.execute(f"DROP INDEX {name}")
+        return deferred
+
+    @staticmethod
+    def _drop_sqlite(deferred: DeferredChecks, tables: list[str]) -> DeferredChecks:
+        """SQLite: the indexes only. Indexes that SQLite made itself for UNIQUE columns have
+        no SQL and stay."""
+        marks = ", ".join("%s" for _t in tables)
+        # Only placeholders go into the text; the table names are parameters.
+        query = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name"  # noqa: E501, S608
+        with connection.cursor() as cursor:
+            cursor.execute(query, tables)
+            deferred.indexes = list(cursor.fetchall())
+            for name, _definition in deferred.indexes:
+                cursor.execute(f"DROP INDEX {_quote(name)}")
+        return deferred
+
+    def restore(self) -> None:
+        if not (self.indexes or self.constraints):
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _name, definition in self.indexes:
+                cursor.execute(definition)
+            for table, name, _kind, definition in reversed(self.constraints):
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
+
+
+def replace_rows(table: str, columns: str, select: str, params: list[str]) -> int:
+    """Replace every row of `table` by those of `select` (its `columns`, in order), in the
+    caller's transaction; the number of rows written. On PostgreSQL the table is emptied
+    by TRUNCATE and its constraints and indexes are made again after the write
+    (`DeferredChecks`): millions of kept rows then cost one sort and one join each instead of
+    an index insertion and a foreign-key trigger per row. TRUNCATE locks the table until
+    the commit: readers of the kept rows wait for the rebuild (a repair or a load)."""
+    quoted = _quote(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            deferred = DeferredChecks.drop([table])
+            cursor.execute(f"TRUNCATE {quoted}")
+        else:
+            deferred = DeferredChecks()
+            cursor.execute(f"DELETE FROM {quoted}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {quoted} ({columns}) {select}", params)
+        written = int(cursor.rowcount)
+    deferred.restore()
+    return written

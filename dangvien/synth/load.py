@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_record
 from dangvien.admission.models import Case, CaseEvent
-from dangvien.lib.db import refresh_planner_statistics
+from dangvien.lib.db import DeferredChecks, refresh_planner_statistics
 from dangvien.lib.selectors import working_calendar
 from dangvien.orgs import geography
 from dangvien.orgs.models import Reorganisation, ReorganisationUnit, Unit, UnitVersion
@@ -145,92 +145,6 @@ class _Writer:
         raw.executemany(self.sql[table], rows)
 
 
-@dataclass
-class _Deferred:
-    """Indexes and constraints (other than primary keys and checks) of the loaded tables,
-    dropped before a PostgreSQL bulk load and created again after it: PostgreSQL's advice
-    for populating a database. One sort per index instead of millions of random inserts,
-    one join per foreign key instead of a lookup per row; the same names and definitions
-    come back, and their creation checks every row as the row-by-row checks would."""
-
-    indexes: list[tuple[str, str]] = field(default_factory=list)
-    constraints: list[tuple[str, str, str, str]] = field(default_factory=list)
-
-    @classmethod
-    def drop(cls) -> _Deferred:
-        deferred = cls()
-        tables = [MODELS[t]._meta.db_table for t in TABLES]
-        if connection.vendor == "sqlite":
-            return cls._drop_sqlite(deferred, tables)
-        if connection.vendor != "postgresql":
-            return deferred
-        with connection.cursor() as cursor:
-            # Checks still queued in this transaction (the central unit) must run first:
-            # PostgreSQL alters no table with pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute(
-                """
-                SELECT c.conrelid::regclass::text, c.conname, c.contype,
-                       pg_get_constraintdef(c.oid)
-                FROM pg_constraint c
-                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
-                ORDER BY c.contype, c.conname
-                """,
-                [tables],
-            )
-            deferred.constraints = list(cursor.fetchall())
-            cursor.execute(
-                """
-                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-                FROM pg_index i
-                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-                  AND NOT EXISTS (
-                    SELECT 1 FROM pg_constraint c
-                    WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
-                  )
-                ORDER BY 1
-                """,
-                [tables],
-            )
-            deferred.indexes = list(cursor.fetchall())
-            # Foreign keys first (contype 'f' sorts before 'u'), then what they may rest on.
-            for table, name, _kind, _definition in deferred.constraints:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
-            for name, _definition in deferred.indexes:
-                cursor.execute(f"DROP INDEX {name}")
-        return deferred
-
-    @staticmethod
-    def _drop_sqlite(deferred: _Deferred, tables: list[str]) -> _Deferred:
-        """SQLite: the indexes only (its foreign keys are checked once, at commit). Indexes
-        that SQLite made itself for UNIQUE columns have no SQL and stay."""
-        marks = ", ".join("%s" for _t in tables)
-        # Only placeholders go into the text; the table names are parameters.
-        query = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name"  # noqa: E501, S608
-        with connection.cursor() as cursor:
-            cursor.execute(query, tables)
-            deferred.indexes = list(cursor.fetchall())
-            for name, _definition in deferred.indexes:
-                cursor.execute(f"DROP INDEX {_quote(name)}")
-        return deferred
-
-    def restore(self) -> None:
-        if not (self.indexes or self.constraints):
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for _name, definition in self.indexes:
-                cursor.execute(definition)
-            for table, name, _kind, definition in reversed(self.constraints):
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
-
-
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def _naive(row: tuple[object, ...], indexes: list[int]) -> tuple[object, ...]:
     values = list(row)
     for i in indexes:
@@ -258,7 +172,7 @@ def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult
         ctx = _context()
         writer = _Writer(result)
         create_id = ctx.first_ids["reorganisation"]
-        deferred = _Deferred.drop()
+        deferred = DeferredChecks.drop([MODELS[t]._meta.db_table for t in TABLES])
         for batch in generate(plan, ctx):
             if batch.table == "_progress":
                 if on_progress is not None:

@@ -34,7 +34,7 @@ from datetime import date
 
 from django.db import connection
 
-from dangvien.lib.db import db_date
+from dangvien.lib.db import db_date, replace_rows
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Person, Status, StatusEvent, Transfer
 from dangvien.tallies.models import MemberChange
@@ -272,16 +272,13 @@ def expected_sql() -> tuple[str, list[str]]:
 def rebuild_members() -> int:
     """Replace every kept row by its recomputed value (two statements; the caller holds
     the transaction). Returns the number of rows written."""
-    table = _q(MemberChange._meta.db_table)
     select, params = expected_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, day, status, delta) "  # noqa: S608
-            f"SELECT unit_id, day, status, delta FROM ({select}) x WHERE delta <> 0",
-            params,
-        )
-        return int(cursor.rowcount)
+    return replace_rows(
+        MemberChange._meta.db_table,
+        "unit_id, day, status, delta",
+        f"SELECT unit_id, day, status, delta FROM ({select}) x WHERE delta <> 0",  # noqa: S608
+        params,
+    )
 
 
 def member_differences() -> list[tuple[int, date, str, int, int]]:

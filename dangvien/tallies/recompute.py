@@ -21,7 +21,7 @@ from datetime import date
 
 from django.db import connection
 
-from dangvien.lib.db import db_date
+from dangvien.lib.db import db_date, replace_rows
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
@@ -85,16 +85,13 @@ def expected_sql() -> tuple[str, list[str]]:
 def rebuild_all() -> int:
     """Replace every kept count by its recomputed value (two statements; the caller holds
     the transaction). Returns the number of rows written."""
-    table = _q(Tally._meta.db_table)
     select, params = expected_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, month, metric, total) "  # noqa: S608
-            f"SELECT unit_id, month, metric, total FROM ({select}) x WHERE total <> 0",
-            params,
-        )
-        return int(cursor.rowcount)
+    return replace_rows(
+        Tally._meta.db_table,
+        "unit_id, month, metric, total",
+        f"SELECT unit_id, month, metric, total FROM ({select}) x WHERE total <> 0",  # noqa: S608
+        params,
+    )
 
 
 def differences() -> list[tuple[int, date, str, int, int]]:
