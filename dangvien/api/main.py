@@ -31,6 +31,8 @@ from dangvien.api.errors import (
     problem,
     validation_problems,
 )
+from dangvien.api.parser import NulRefusingParser, nul_error
+from dangvien.lib.db import holds_nul
 from dangvien.lib.errors import ServiceError
 from dangvien.rulebook.selectors import RuleMissingError
 
@@ -67,6 +69,12 @@ class DangvienAPI(NinjaAPI):
 def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # A path's own values (a period in the path) are not read by the parser.
+        nul = [
+            (name,) for name, value in kwargs.items() if isinstance(value, str) and holds_nul(value)
+        ]
+        if nul:
+            return error_response(nul_error(nul))
         try:
             response = view(request, *args, **kwargs)
         except Http404:  # the API's root path, which django-ninja answers with a bare 404
@@ -100,6 +108,7 @@ api = DangvienAPI(
     urls_namespace="api",
     docs_url=None,
     renderer=_Renderer(),
+    parser=NulRefusingParser(),
 )
 for router in (
     me.router,
@@ -153,6 +162,8 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ApiError):  # the parser's refusal (a NUL in the body)
+        return _answer(request, exc.__cause__)
     # django-ninja's own: a body that is not JSON (400) and the like.
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
     code = codes.get(exc.status_code, "bad_request")

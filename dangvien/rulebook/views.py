@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from dangvien.lib.db import nul_paths
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.forms import DATE_WIDGET
 from dangvien.lib.selectors import is_national_administrator
@@ -31,9 +32,14 @@ class VersionForm(forms.Form):
     def clean_value(self) -> object:
         raw = self.cleaned_data["value"].strip()
         try:
-            return json.loads(raw)
+            value = json.loads(raw)
         except ValueError:
             return raw
+        # The field refuses a NUL typed as such, not one written "\u0000" in JSON, which
+        # PostgreSQL's jsonb cannot hold either.
+        if next(nul_paths(value), None) is not None:
+            raise forms.ValidationError(_("Giá trị không được chứa ký tự NUL (\\u0000)."))
+        return value
 
 
 @require_http_methods(["GET", "POST"])

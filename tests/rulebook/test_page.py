@@ -55,3 +55,21 @@ def test_a_province_administrator_cannot_change_the_rules(world: World) -> None:
         {"key": "probation.months", "effective_from": "01/01/2027", "value": "6", "source": "x"},
     )
     assert response.status_code == 403
+
+
+def test_a_nul_written_in_the_json_of_a_value_is_refused(world: World) -> None:
+    """The form's text field refuses a NUL typed as such; JSON's "\\u0000" gets past it, and
+    PostgreSQL's jsonb cannot hold it (a 500 there): a text rule and a list rule."""
+    client = _operator()
+    before = (RuleVersion.objects.count(), AuditEvent.objects.count())
+    for key, value in (
+        ("member.party_age_from", '"a\\u0000"'),
+        ("vote.cell_threshold", '["\\u0000"]'),
+    ):
+        response = client.post(
+            "/quy-dinh/",
+            {"key": key, "effective_from": "01/01/2027", "value": value, "source": "x"},
+        )
+        assert response.status_code == 200
+        assert "Giá trị không được chứa ký tự NUL" in response.content.decode()
+    assert (RuleVersion.objects.count(), AuditEvent.objects.count()) == before
