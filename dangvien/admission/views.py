@@ -4,6 +4,7 @@ services, which check the role and the rules again."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,6 +48,8 @@ from dangvien.orgs.models import Unit, UnitKind
 from dangvien.people.models import FileViewKind, Person, Status
 from dangvien.people.selectors import people_visible_to
 from dangvien.people.view_log import file_view_record
+
+logger = logging.getLogger(__name__)
 
 # --- the board ----------------------------------------------------------------------------
 
@@ -281,8 +284,18 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpR
     found = CaseAttachment.objects.filter(pk=attachment, event__case=case).first()
     if found is None:
         raise Http404(_("Không tìm thấy tệp."))
+    try:
+        opened = found.file.open("rb")
+    except FileNotFoundError:
+        # Deleted by hand, or a restore without the attachments folder: the row stays (party
+        # files are not removed), the administrator restores the file from a backup.
+        logger.error(
+            "Attachment %s of case %s: its file is missing (%s)", found.pk, case.pk, found.file.path
+        )
+        context = {"case": case, "attachment": found}
+        return render(request, "admission/attachment_missing.html", context, status=404)
     _log_view(request, case, FileViewKind.ATTACHMENT, found.name)
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response = FileResponse(opened, content_type=found.content_type)
     response["Content-Disposition"] = content_disposition(
         f"tep-{found.pk}.{found.name.rsplit('.', 1)[-1]}", found.name
     )

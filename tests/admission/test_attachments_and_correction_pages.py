@@ -4,6 +4,7 @@ case page."""
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import Case, CaseAttachment, CaseEvent, Source, Step
 from dangvien.admission.services import case_open, case_record_step
-from dangvien.people.models import Person, Status
+from dangvien.people.models import FileView, Person, Status
 from tests.conftest import World, logged_in
 from tests.people.factories import make_people, make_person
 
@@ -66,6 +67,35 @@ def test_a_signed_scan_goes_with_the_step_and_only_the_scope_downloads_it(world:
     assert logged_in("ngoai").get(url).status_code == 404
     step = AuditEvent.objects.filter(action="case.step").latest("id")
     assert step.changes["files"] == [None, ["Quyết định phân công.pdf"]]
+
+
+def test_a_file_missing_on_disk_answers_a_page_asking_for_a_restore_and_is_logged(
+    world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Deleted by hand, or a restore without the attachments folder: not a server error."""
+    case, _ = _record_helper(world, SimpleUploadedFile("Quyết định.pdf", PDF, "application/pdf"))
+    attachment = CaseAttachment.objects.get(event__case=case)
+    Path(attachment.file.path).unlink()
+    views = FileView.objects.count()
+    with caplog.at_level(logging.ERROR, logger="dangvien.admission.views"):
+        response = logged_in("xa").get(f"/ket-nap/{case.pk}/tep/{attachment.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Tệp “Quyết định.pdf”" in page
+    assert "không còn trên máy chủ" in page
+    assert "Hãy báo quản trị viên khôi phục tệp này từ bản sao lưu" in page
+    assert f'href="/ket-nap/{case.pk}/"' in page
+    [record] = [r for r in caplog.records if r.name == "dangvien.admission.views"]
+    assert record.levelno == logging.ERROR
+    assert f"Attachment {attachment.pk} of case {case.pk}" in record.getMessage()
+    assert attachment.file.name in record.getMessage()
+    # Nothing was shown, so no read of the file is logged; the row itself stays.
+    assert FileView.objects.count() == views
+    assert CaseAttachment.objects.filter(pk=attachment.pk).exists()
+    # Outside the scope it is the usual not-found, saying nothing of the file.
+    outside = logged_in("ngoai").get(f"/ket-nap/{case.pk}/tep/{attachment.pk}/")
+    assert outside.status_code == 404
+    assert "Quyết định.pdf" not in outside.content.decode()
 
 
 def test_a_program_is_refused_and_the_step_is_not_written(world: World) -> None:
