@@ -10,6 +10,7 @@ the ones added later too. The field is named the way validation errors name thei
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,7 +26,7 @@ NUL_MESSAGE = _(
 )
 
 
-def nul_error(paths: list[JsonPath]) -> ApiError:
+def nul_error(paths: Sequence[JsonPath]) -> ApiError:
     """The 400 naming each field (a dotted path, the index into a list as its row)."""
     problems = []
     for path in paths:
