@@ -1,4 +1,5 @@
-"""Reads of API tokens: a user's own tokens, and the token a request's secret names."""
+"""Reads of API tokens: a user's own tokens, the tokens an administrator oversees, and the
+token a request's secret names."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.selectors import AnyUser
+from dangvien.accounts.selectors import AnyUser, grants_visible_to
 from dangvien.api.models import ApiToken
 
 
@@ -30,6 +31,30 @@ def token_get_for_user(user: AnyUser, pk: Any) -> ApiToken:
     """One of the user's own tokens, or 404 (another user's token does not exist for them)."""
     try:
         return tokens_of(user).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Không tìm thấy mã truy cập.")) from None
+
+
+def tokens_overseen_by(user: AnyUser) -> QuerySet[ApiToken]:
+    """The tokens of the users who hold a grant in the user's administrator subtrees (the
+    users the accounts page lists for them), with their owner, newest first. An administrator
+    sees that such a token exists and may stop it; its secret is never kept, and its hash is
+    not for showing."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    owners = grants_visible_to(user).filter(revoked_at__isnull=True).values("user_id")
+    return (
+        ApiToken.objects.filter(user_id__in=owners)
+        .select_related("user")
+        .order_by("-created", "-id")
+    )
+
+
+def overseen_token_get(user: AnyUser, pk: Any) -> ApiToken:
+    """One token the administrator oversees, or 404 (another subtree's token does not exist
+    for them)."""
+    try:
+        return tokens_overseen_by(user).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Không tìm thấy mã truy cập.")) from None
 

@@ -1,19 +1,28 @@
-"""The page where a user makes and revokes their own API tokens."""
+"""The page where a user makes and revokes their own API tokens, and the page where an
+administrator sees and revokes the tokens of the users of their subtrees."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.api.forms import TokenCreateForm
-from dangvien.api.selectors import token_get_for_user, tokens_of
+from dangvien.api.selectors import (
+    overseen_token_get,
+    token_get_for_user,
+    tokens_of,
+    tokens_overseen_by,
+)
 from dangvien.api.services import api_token_create, api_token_revoke
 from dangvien.lib.errors import ServiceError
+
+OVERSEEN_PAGE_SIZE = 50
 
 # The new secret waits in the session (server-side) for the page after the redirect, which
 # shows it once and removes it: reloading the page neither shows it again nor makes a token.
@@ -57,3 +66,24 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(acting_user=_user(request), token=token)
     messages.success(request, _("Đã thu hồi mã truy cập “%(name)s”.") % {"name": token.name})
     return redirect("api_tokens:list")
+
+
+@require_GET
+def overseen(request: HttpRequest) -> HttpResponse:
+    """Prefix, owner, dates and state of each token: never the secret (not kept) nor its hash."""
+    page = Paginator(tokens_overseen_by(request.user), OVERSEEN_PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
+    return render(request, "api/tokens_overseen.html", {"page": page, "now": timezone.now()})
+
+
+@require_POST
+def overseen_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = overseen_token_get(request.user, pk)
+    api_token_revoke(acting_user=_user(request), token=token)
+    messages.success(
+        request,
+        _("Đã thu hồi mã truy cập “%(name)s” của %(user)s.")
+        % {"name": token.name, "user": token.user.get_username()},
+    )
+    return redirect("api_tokens:overseen")
