@@ -59,7 +59,9 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
     compiled = gettext.GNUTranslations((folder / "django.mo").open("rb"))
 
     def text(block: str) -> str:
-        return "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
+        # The .po's escapes undone: \" \\ \n \t (a message may hold a backslash).
+        escaped = "".join(re.findall(r'"(.*)"', block))
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), escaped)
 
     # (context or "", msgid): strings with a context (pgettext) are looked up with it.
     ids = [
