@@ -27,6 +27,7 @@ in the cache. The cache is Django's default (memory of each server process unles
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -55,7 +56,9 @@ def _key(request: HttpRequest, name: str, parts: tuple[object, ...]) -> str:
         timezone.localdate().isoformat(),
         data_generation(),
     )
-    return "page:" + "|".join(str(f) for f in fields)
+    # Hashed: the query string may hold any character (spaces, NUL, long text), which a
+    # cache key may not (memcached's rules, which Django's caches warn about).
+    return "page:" + hashlib.sha256("|".join(map(str, fields)).encode()).hexdigest()
 
 
 def cached_page(
