@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -168,3 +168,37 @@ def replace_rows(table: str, columns: str, select: str, params: list[str]) -> in
         written = int(cursor.rowcount)
     deferred.restore()
     return written
+
+
+def upsert_add(
+    table: str,
+    keys: tuple[str, ...],
+    value: str,
+    deltas: Mapping[tuple[Any, ...], int],
+    chunk: int = 500,
+) -> None:
+    """Add each delta to the row of `table` with those `keys` (creating it at the delta): one
+    `INSERT … ON CONFLICT (keys) DO UPDATE SET value = value + excluded.value` per `chunk`
+    rows (PostgreSQL ≥ 9.5 and SQLite ≥ 3.24 share the syntax). Additive and atomic per
+    row, so two transactions adding to the same row both count — which Django's
+    `bulk_create(update_conflicts=True)` cannot do: it sets the column to the excluded
+    value, losing the other writer's count. Rows go in key order, so concurrent writers lock
+    shared rows in the same order and cannot deadlock on them. A unique constraint on
+    `keys` must exist."""
+    rows = sorted((k, n) for k, n in deltas.items() if n)
+    quoted = _quote(table)
+    names = ", ".join(keys)
+    marks = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        params: list[Any] = []
+        for key, n in part:
+            params += [*key, n]
+        # Only quoted names from the models and placeholders are formatted in.
+        sql = (
+            f"INSERT INTO {quoted} ({names}, {value}) VALUES "  # noqa: S608
+            f"{', '.join([marks] * len(part))} ON CONFLICT ({names}) DO UPDATE "
+            f"SET {value} = {quoted}.{value} + excluded.{value}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

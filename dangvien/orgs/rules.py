@@ -42,6 +42,12 @@ def path_step(unit_id: int) -> str:
     return step.rjust(PATH_STEP, "0")
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids of a unit's current ancestors and of the unit itself, root first, read from
+    its materialised path (each step is the id in base 36): the inverse of `path_step`."""
+    return [int(path[i : i + PATH_STEP], 36) for i in range(0, len(path), PATH_STEP)]
+
+
 def parent_problems(child_kind: str, parent_kind: str | None) -> list[Problem]:
     if parent_kind is None:
         if child_kind != UnitKind.CENTRAL:

@@ -34,10 +34,12 @@ from datetime import date
 
 from django.db import connection
 
-from dangvien.lib.db import db_date, replace_rows
+from dangvien.lib.db import db_date, replace_rows, upsert_add
 from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Person, Status, StatusEvent, Transfer
 from dangvien.tallies.models import MemberChange
+from dangvien.tallies.recompute import max_depth
 
 # (cell or unit id, day, status) → change in the number of members.
 Key = tuple[int, date, str]
@@ -175,30 +177,13 @@ def _spread(by_cell: Mapping[Key, int]) -> Counter[Key]:
     for (cell, day, status), n in by_cell.items():
         if not n:
             continue
-        path = paths[cell]
-        for i in range(0, len(path), PATH_STEP):
-            spread[(int(path[i : i + PATH_STEP], 36), day, status)] += n
+        for unit_id in path_ids(paths[cell]):
+            spread[(unit_id, day, status)] += n
     return spread
 
 
 def _upsert(deltas: Mapping[Key, int]) -> None:
-    """Add to the kept rows, one statement per 500 rows, in key order (see
-    `tallies.services`: additive, atomic per row, no deadlock between writers)."""
-    rows = sorted((k, n) for k, n in deltas.items() if n)
-    table = _q(MemberChange._meta.db_table)
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params: list[int | date | str] = []
-        for (unit_id, day, status), n in chunk:
-            params += [unit_id, day, status, n]
-        sql = (
-            f"INSERT INTO {table} (unit_id, day, status, delta) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (unit_id, day, status) DO UPDATE "
-            f"SET delta = {table}.delta + excluded.delta"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    upsert_add(MemberChange._meta.db_table, ("unit_id", "day", "status"), "delta", deltas)
 
 
 @contextmanager
@@ -224,10 +209,8 @@ def members_added(person_ids: Sequence[int]) -> None:
 def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
     """The unit (with its subtree) moved: its rows leave the ancestors it left and join
     those it joined (as `tallies.services.tallies_moved`)."""
-    old = {int(old_path[i : i + PATH_STEP], 36) for i in range(0, len(old_path), PATH_STEP)}
-    new = {int(new_path[i : i + PATH_STEP], 36) for i in range(0, len(new_path), PATH_STEP)}
-    old.discard(unit_id)
-    new.discard(unit_id)
+    old = set(path_ids(old_path)[:-1])
+    new = set(path_ids(new_path)[:-1])
     left, joined = old - new, new - old
     if not left and not joined:
         return
@@ -244,20 +227,13 @@ def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
 # --- the whole country, in the database -------------------------------------------------
 
 
-def _max_depth() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(LENGTH(path)) FROM {_q(Unit._meta.db_table)}")  # noqa: S608
-        longest = cursor.fetchone()[0] or 0
-    return max(int(longest) // PATH_STEP, 1)
-
-
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, day, status, delta) the kept rows should hold: the
     contributions of everyone, spread to each cell's current ancestors by cutting its path
     at each step (as `tallies.recompute.expected_sql`)."""
     unit = _q(Unit._meta.db_table)
     contributions, params = contributions_sql()
-    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, _max_depth() + 1))
+    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max_depth() + 1))
     sql = f"""
         SELECT a.id AS unit_id, c.day AS day, c.status AS status, SUM(c.n) AS delta
         FROM ({contributions}) c

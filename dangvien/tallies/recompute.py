@@ -39,18 +39,19 @@ def _month(column: str) -> str:
     return f"strftime('%%Y-%%m-01', {column})"
 
 
-def _max_depth() -> int:
+def max_depth() -> int:
+    """The depth of the deepest unit of the tree (at least 1)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(LENGTH(path)) FROM {_q(Unit._meta.db_table)}")  # noqa: S608
         longest = cursor.fetchone()[0] or 0
-    return int(longest) // PATH_STEP
+    return max(int(longest) // PATH_STEP, 1)
 
 
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, month, metric, total) the kept counts should hold, with
     its parameters. Names come from the models' metadata; values are parameters."""
     person, event, unit = (_q(m._meta.db_table) for m in (Person, StatusEvent, Unit))
-    depth = max(_max_depth(), 1)
+    depth = max_depth()
     depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, depth + 1))
     statuses = list(STATUS_METRIC)
     metric_case = " ".join("WHEN %s THEN %s" for _s in statuses)

@@ -17,12 +17,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import cast
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from dangvien.accounts.audit import Actor, audit_record
-from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.lib.db import upsert_add
+from dangvien.orgs.models import Unit
+from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.members import rebuild_members
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
@@ -30,17 +32,9 @@ from dangvien.tallies.recompute import rebuild_all
 
 Key = tuple[int, date, str]  # (unit id, first day of the month, metric)
 
-_CHUNK = 500
-
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
-
-
-def path_ids(path: str) -> list[int]:
-    """The ids of a unit's current ancestors and of the unit itself, root first, read from
-    its materialised path (each step is the id in base 36)."""
-    return [int(path[i : i + PATH_STEP], 36) for i in range(0, len(path), PATH_STEP)]
 
 
 def _spread(counts: Mapping[tuple[str, date, str], int]) -> Counter[Key]:
@@ -57,24 +51,7 @@ def _spread(counts: Mapping[tuple[str, date, str], int]) -> Counter[Key]:
 
 
 def _upsert(deltas: Mapping[Key, int]) -> None:
-    rows = sorted((k, n) for k, n in deltas.items() if n)
-    if not rows:
-        return
-    table = connection.ops.quote_name(Tally._meta.db_table)
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params: list[int | date | str] = []
-        for (unit_id, month, metric), n in chunk:
-            params += [unit_id, month, metric, n]
-        # Only the quoted table name and placeholders are formatted in; values are params.
-        sql = (
-            f"INSERT INTO {table} (unit_id, month, metric, total) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (unit_id, month, metric) DO UPDATE "
-            f"SET total = {table}.total + excluded.total"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    upsert_add(Tally._meta.db_table, ("unit_id", "month", "metric"), "total", deltas)
 
 
 def tallies_add(counts: Mapping[tuple[str, date, str], int]) -> None:
