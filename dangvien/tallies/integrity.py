@@ -5,6 +5,7 @@ over the units), so it runs on a whole country.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from dangvien.admission.certificates import cases_with_wrong_certificate
+from dangvien.admission.models import CaseAttachment
 from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
@@ -27,7 +29,8 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "tally", "members", "path", "version", "status", "orphan", "certificate"
+    # "tally", "members", "path", "version", "status", "orphan", "certificate", "attachment"
+    check: str
     message: str
 
 
@@ -228,13 +231,49 @@ def _certificates() -> Iterator[Finding]:
         )
 
 
+def _attachments() -> Iterator[Finding]:
+    """Each attachment's file is on disk with the size recorded when it was uploaded (a
+    file deleted by hand, or a restore without the attachments folder). One pass over the
+    rows and one `stat` per file; the content's checksum is not read (that is the backup's
+    check, `dangvien restore --check`)."""
+    rows = (
+        CaseAttachment.objects.order_by("pk")
+        .values_list("pk", "name", "file", "size", "event__case_id")
+        .iterator(chunk_size=2000)
+    )
+    storage = CaseAttachment._meta.get_field("file").storage
+    for pk, name, file, size, case_id in rows:
+        values = {"pk": pk, "name": name, "case": case_id, "path": file}
+        try:
+            found = os.stat(storage.path(file)).st_size
+        except OSError:
+            yield Finding(
+                "attachment",
+                _(
+                    "Tệp đính kèm #%(pk)s (“%(name)s”, hồ sơ #%(case)s) không còn trên máy chủ: "
+                    "%(path)s."
+                )
+                % values,
+            )
+            continue
+        if found != size:
+            yield Finding(
+                "attachment",
+                _(
+                    "Tệp đính kèm #%(pk)s (“%(name)s”, hồ sơ #%(case)s) có dung lượng "
+                    "%(found)s byte, hồ sơ ghi %(size)s byte."
+                )
+                % {**values, "found": found, "size": size},
+            )
+
+
 def _day(value: date | str | None) -> str:
     return "—" if value is None else f"{db_date(value):%d/%m/%Y}"
 
 
 def check_integrity() -> list[Finding]:
     """Every difference found, in the order: kept counts, kept member counts, tree,
-    statuses, orphans, kept certificate dates."""
+    statuses, orphans, kept certificate dates, attachment files."""
     return [
         *_tallies(),
         *_members(),
@@ -242,4 +281,5 @@ def check_integrity() -> list[Finding]:
         *_statuses(),
         *_orphans(),
         *_certificates(),
+        *_attachments(),
     ]

@@ -183,3 +183,25 @@ def test_an_approver_corrects_a_step_from_the_case_page(world: World) -> None:
     page = client.get(f"/ket-nap/{case.pk}/").content.decode()
     assert "Ghi nhầm số nghị quyết" in page
     assert "đã được đính chính" in page
+
+
+def test_check_integrity_lists_a_missing_or_changed_attachment_file(
+    world: World, tmp_path: Path
+) -> None:
+    from dangvien.tallies.integrity import check_integrity
+
+    case, _ = _record_helper(world, SimpleUploadedFile("Quyết định.pdf", PDF, "application/pdf"))
+    attachment = CaseAttachment.objects.get(event__case=case)
+    assert [f for f in check_integrity() if f.check == "attachment"] == []
+    Path(attachment.file.path).write_bytes(PDF + b"x")
+    [changed] = [f.message for f in check_integrity() if f.check == "attachment"]
+    assert changed == (
+        f"Tệp đính kèm #{attachment.pk} (“Quyết định.pdf”, hồ sơ #{case.pk}) có dung lượng "
+        f"{len(PDF) + 1} byte, hồ sơ ghi {len(PDF)} byte."
+    )
+    Path(attachment.file.path).unlink()
+    [missing] = [f.message for f in check_integrity() if f.check == "attachment"]
+    assert missing == (
+        f"Tệp đính kèm #{attachment.pk} (“Quyết định.pdf”, hồ sơ #{case.pk}) không còn trên "
+        f"máy chủ: {attachment.file.name}."
+    )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangvien.orgs.models import Unit, UnitKind
+from dangvien.orgs.rules import path_ids
 from dangvien.orgs.services import Decision, NewUnit, unit_move, unit_split, units_merge
 from dangvien.people.models import Status
 from dangvien.people.services import person_set_status, person_update
@@ -15,7 +16,6 @@ from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.models import Metric, Tally
 from dangvien.tallies.services import (
     expected_tallies,
-    path_ids,
     tallies_rebuild,
     tally_change,
 )
