@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -303,12 +303,15 @@ def _open_cases_due(user: AnyUser, limit: date, cap: int) -> int:
     cases = Case.objects.filter(
         scope_q(user, "unit__path"), state=Case.State.OPEN, due_on__lte=limit
     )
-    if connection.vendor != "postgresql":
+    # Raw SQL does not pass through the database router: ask it where reads go (the
+    # replica, on the pages that read from one).
+    alias = router.db_for_read(Case)
+    if connections[alias].vendor != "postgresql":
         return cases.values("pk")[:cap].count()
     units_sql, units_params = (
         Unit.objects.filter(scope_q(user, "path")).values("id").query.sql_with_params()
     )
-    table = connection.ops.quote_name(Case._meta.db_table)
+    table = connections[alias].ops.quote_name(Case._meta.db_table)
     sql = f"""
         SELECT COUNT(*) FROM (
             SELECT 1 FROM ({units_sql}) u
@@ -319,7 +322,7 @@ def _open_cases_due(user: AnyUser, limit: date, cap: int) -> int:
             LIMIT %s
         ) x
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, [*units_params, Case.State.OPEN, limit, cap])
         return int(cursor.fetchone()[0])
 
