@@ -18,11 +18,11 @@ from django.db import connections, router
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.selectors import AnyUser, scope_q
+from dangvien.accounts.selectors import AnyUser, grant_paths, scope_q
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
-from dangvien.orgs.models import Unit
+from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Transfer
 from dangvien.rulebook.selectors import rule_in_force, rule_values, rules_cached
 
@@ -148,10 +148,63 @@ def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
     return Counter({band: int(n or 0) for band, n in counts.items()})
 
 
-def _bands(
-    cases: QuerySet[Case], transfers: QuerySet[Transfer], certificates: list[Alert], today: date
+def _covers_the_tree(user: AnyUser | None, under: Unit | None) -> bool:
+    """Whether the alerts counted are those of the whole tree (no unit to narrow them)."""
+    if under is not None and under.parent_id is not None:
+        return False
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    return any(len(path) == PATH_STEP for path, _role in grant_paths(user))
+
+
+def _case_band_counts(
+    user: AnyUser | None, under: Unit | None, cases: QuerySet[Case], today: date
 ) -> Counter[str]:
-    bands = _band_counts(cases, today) + _band_counts(transfers, today)
+    """`_band_counts` of the open cases due by LATER_DAYS, for part of the tree walked unit
+    by unit on PostgreSQL.
+
+    Why: PostgreSQL misjudges how many open cases are due (at national scale it expected
+    25,000 where there are 288,000) and, for a province, scanned every open case of the
+    country in parallel to join them to the province's units: 200 ms on each alert list and
+    dashboard of a province. Looking up each unit's open cases (a LATERAL subquery it may
+    not flatten: `OFFSET 0`) reads only the province's: about 30 ms. For the whole tree
+    the one scan is the right plan, and SQLite (a laptop's data) counts directly."""
+    alias = router.db_for_read(Case)
+    if connections[alias].vendor != "postgresql" or _covers_the_tree(user, under):
+        return _band_counts(cases, today)
+    units = Unit.objects.filter(_scope(user, "path"))
+    if under is not None:
+        units = units.filter(path__startswith=under.path)
+    units_sql, units_params = units.values("id").query.sql_with_params()
+    table = connections[alias].ops.quote_name(Case._meta.db_table)
+    soon = today + timedelta(days=SOON_DAYS)
+    limit = today + timedelta(days=LATER_DAYS)
+    sql = f"""
+        SELECT COALESCE(SUM(m.overdue), 0), COALESCE(SUM(m.soon), 0), COALESCE(SUM(m.later), 0)
+        FROM ({units_sql}) u
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) FILTER (WHERE c.due_on < %s) AS overdue,
+                   COUNT(*) FILTER (WHERE c.due_on >= %s AND c.due_on <= %s) AS soon,
+                   COUNT(*) FILTER (WHERE c.due_on > %s) AS later
+            FROM {table} c
+            WHERE c.unit_id = u.id AND c.state = %s AND c.due_on <= %s
+            OFFSET 0
+        ) m
+    """  # noqa: S608
+    params = [*units_params, today, today, soon, soon, Case.State.OPEN, limit]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        overdue, soon_n, later = cursor.fetchone()
+    return Counter({"overdue": int(overdue), "soon": int(soon_n), "later": int(later)})
+
+
+def _bands(
+    case_counts: Counter[str],
+    transfers: QuerySet[Transfer],
+    certificates: list[Alert],
+    today: date,
+) -> Counter[str]:
+    bands = case_counts + _band_counts(transfers, today)
     bands.update(a.band(today) for a in certificates)
     for band in ("overdue", "soon", "later"):
         bands.setdefault(band, 0)
@@ -163,7 +216,8 @@ def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None)
     counted by the database (two aggregates and the certificates), not listed."""
     limit = today + timedelta(days=LATER_DAYS)
     cases, transfers = _sources(user, limit, under)
-    return _bands(cases, transfers, _certificate_alerts(user, limit, under), today)
+    case_counts = _case_band_counts(user, under, cases, today)
+    return _bands(case_counts, transfers, _certificate_alerts(user, limit, under), today)
 
 
 @dataclass(frozen=True)
@@ -190,7 +244,7 @@ def alerts_page(
     limit = today + timedelta(days=LATER_DAYS)
     cases, transfers = _sources(user, limit, under)
     certificates = _certificate_alerts(user, limit, under)
-    bands = _bands(cases, transfers, certificates, today)
+    bands = _bands(_case_band_counts(user, under, cases, today), transfers, certificates, today)
     total = sum(bands.values())
     pages = max(1, -(-total // per_page))
     number = min(max(number, 1), pages)
