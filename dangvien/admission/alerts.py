@@ -24,7 +24,7 @@ from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.people.models import Transfer
-from dangvien.rulebook.selectors import rule_in_force, rule_values, rules_cached
+from dangvien.rulebook.selectors import Rule, rule_in_force, rule_values, rules_cached
 
 SOON_DAYS = 7
 LATER_DAYS = 30
@@ -157,44 +157,72 @@ def _covers_the_tree(user: AnyUser | None, under: Unit | None) -> bool:
     return any(len(path) == PATH_STEP for path, _role in grant_paths(user))
 
 
-def _case_band_counts(
-    user: AnyUser | None, under: Unit | None, cases: QuerySet[Case], today: date
-) -> Counter[str]:
-    """`_band_counts` of the open cases due by LATER_DAYS, for part of the tree walked unit
-    by unit on PostgreSQL.
+def _each_units_cases(
+    user: AnyUser | None, under: Unit | None, columns: str, column_params: list[Any], limit: date
+) -> tuple[str, list[Any]] | None:
+    """On PostgreSQL, a FROM clause that walks the units of the user's scope (below `under`)
+    and joins each to its own open cases due by `limit` (as `c`, the `columns` of each
+    unit's as `m`), with its parameters; None on another engine (SQLite: a laptop's data,
+    counted directly).
 
     Why: PostgreSQL misjudges how many open cases are due (at national scale it expected
-    25,000 where there are 288,000) and, for a province, scanned every open case of the
-    country in parallel to join them to the province's units: 200 ms on each alert list and
-    dashboard of a province. Looking up each unit's open cases (a LATERAL subquery it may
-    not flatten: `OFFSET 0`) reads only the province's: about 30 ms. For the whole tree
-    the one scan is the right plan, and SQLite (a laptop's data) counts directly."""
-    alias = router.db_for_read(Case)
-    if connections[alias].vendor != "postgresql" or _covers_the_tree(user, under):
-        return _band_counts(cases, today)
+    25,000 where there are 288,000) and, for part of the tree, scanned every open case of
+    the country — in parallel, or in person order until enough fell in the scope — to join
+    them to the scope's units: 200–300 ms on every page of a province officer. Looking up
+    each unit's open cases (a LATERAL subquery it may not flatten: `OFFSET 0`) reads only
+    the scope's: about 30 ms for a province. Raw SQL does not pass the database router, so
+    the router is asked where reads go (the replica, on pages that read from one)."""
+    connection = connections[router.db_for_read(Case)]
+    if connection.vendor != "postgresql":
+        return None
     units = Unit.objects.filter(_scope(user, "path"))
     if under is not None:
         units = units.filter(path__startswith=under.path)
     units_sql, units_params = units.values("id").query.sql_with_params()
-    table = connections[alias].ops.quote_name(Case._meta.db_table)
-    soon = today + timedelta(days=SOON_DAYS)
-    limit = today + timedelta(days=LATER_DAYS)
+    table = connection.ops.quote_name(Case._meta.db_table)
     sql = f"""
-        SELECT COALESCE(SUM(m.overdue), 0), COALESCE(SUM(m.soon), 0), COALESCE(SUM(m.later), 0)
         FROM ({units_sql}) u
         CROSS JOIN LATERAL (
-            SELECT COUNT(*) FILTER (WHERE c.due_on < %s) AS overdue,
-                   COUNT(*) FILTER (WHERE c.due_on >= %s AND c.due_on <= %s) AS soon,
-                   COUNT(*) FILTER (WHERE c.due_on > %s) AS later
-            FROM {table} c
+            SELECT {columns} FROM {table} c
             WHERE c.unit_id = u.id AND c.state = %s AND c.due_on <= %s
             OFFSET 0
         ) m
     """  # noqa: S608
-    params = [*units_params, today, today, soon, soon, Case.State.OPEN, limit]
-    with connections[alias].cursor() as cursor:
+    return sql, [*units_params, *column_params, Case.State.OPEN, limit]
+
+
+def _read(sql: str, params: list[Any]) -> tuple[Any, ...]:
+    """The one row of a raw read, from where the router sends reads of cases."""
+    with connections[router.db_for_read(Case)].cursor() as cursor:
         cursor.execute(sql, params)
-        overdue, soon_n, later = cursor.fetchone()
+        return tuple(cursor.fetchone())
+
+
+def _case_band_counts(
+    user: AnyUser | None, under: Unit | None, cases: QuerySet[Case], today: date
+) -> Counter[str]:
+    """`_band_counts` of the open cases due by LATER_DAYS: for part of the tree, unit by
+    unit (`_each_units_cases`); for the whole tree the one scan is the right plan."""
+    soon = today + timedelta(days=SOON_DAYS)
+    walked = None
+    if not _covers_the_tree(user, under):
+        walked = _each_units_cases(
+            user,
+            under,
+            "COUNT(*) FILTER (WHERE c.due_on < %s) AS overdue, "
+            "COUNT(*) FILTER (WHERE c.due_on >= %s AND c.due_on <= %s) AS soon, "
+            "COUNT(*) FILTER (WHERE c.due_on > %s) AS later",
+            [today, today, soon, soon],
+            today + timedelta(days=LATER_DAYS),
+        )
+    if walked is None:
+        return _band_counts(cases, today)
+    from_sql, params = walked
+    overdue, soon_n, later = _read(
+        "SELECT COALESCE(SUM(m.overdue), 0), COALESCE(SUM(m.soon), 0), "
+        f"COALESCE(SUM(m.later), 0) {from_sql}",
+        params,
+    )
     return Counter({"overdue": int(overdue), "soon": int(soon_n), "later": int(later)})
 
 
@@ -283,15 +311,20 @@ def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) ->
     return cases
 
 
+def _certificate_expiry(issued: date) -> tuple[date, Rule]:
+    """When a certificate issued on `issued` expires, by the validity rule in force on that
+    day, and the rule (callers hold `rules_cached`)."""
+    rule = rule_in_force(CERTIFICATE_RULE, issued)
+    return add_months(issued, int(rule.value)), rule
+
+
 def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -> list[Alert]:
     result = []
     with rules_cached():
         for case in _certificate_cases(user, limit, under).select_related("unit", "person"):
-            issued = case.certificate_issued
-            if issued is None:
+            if case.certificate_issued is None:
                 continue
-            rule = rule_in_force(CERTIFICATE_RULE, issued)
-            expires = add_months(issued, int(rule.value))
+            expires, rule = _certificate_expiry(case.certificate_issued)
             if expires > limit:
                 continue
             result.append(
@@ -346,39 +379,20 @@ def urgent_count(user: AnyUser, today: date) -> int:
 
 
 def _open_cases_due(user: AnyUser, limit: date, cap: int) -> int:
-    """Open cases of the user's scope due by `limit`, counted up to `cap`.
-
-    On PostgreSQL the count walks the units of the scope and looks up each one's open cases
-    (a LATERAL subquery the planner may not flatten: `OFFSET 0`), stopping at `cap`. Left
-    to itself the planner joined every open case of the country to the units, or scanned
-    the open cases in person order until enough fell in the scope: 200–300 ms for a
-    province or the country at national scale, on every page; this way 4 ms for the
-    country, about 30 for a province. SQLite (a laptop's data) takes the plain count."""
-    cases = Case.objects.filter(
-        scope_q(user, "unit__path"), state=Case.State.OPEN, due_on__lte=limit
-    )
-    # Raw SQL does not pass through the database router: ask it where reads go (the
-    # replica, on the pages that read from one).
-    alias = router.db_for_read(Case)
-    if connections[alias].vendor != "postgresql":
+    """Open cases of the user's scope due by `limit`, counted up to `cap` (unit by unit on
+    PostgreSQL, `_each_units_cases`, stopping at `cap`: 4 ms for the country, about 30 for
+    a province at national scale, where a plain count took 200–300 ms)."""
+    walked = _each_units_cases(user, None, "1", [], limit)
+    if walked is None:
+        cases = Case.objects.filter(
+            scope_q(user, "unit__path"), state=Case.State.OPEN, due_on__lte=limit
+        )
         return cases.values("pk")[:cap].count()
-    units_sql, units_params = (
-        Unit.objects.filter(scope_q(user, "path")).values("id").query.sql_with_params()
-    )
-    table = connections[alias].ops.quote_name(Case._meta.db_table)
-    sql = f"""
-        SELECT COUNT(*) FROM (
-            SELECT 1 FROM ({units_sql}) u
-            CROSS JOIN LATERAL (
-                SELECT 1 FROM {table} c
-                WHERE c.unit_id = u.id AND c.state = %s AND c.due_on <= %s OFFSET 0
-            ) m
-            LIMIT %s
-        ) x
-    """  # noqa: S608
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [*units_params, Case.State.OPEN, limit, cap])
-        return int(cursor.fetchone()[0])
+    from_sql, params = walked
+    # `from_sql` holds quoted names and placeholders only (`_each_units_cases`).
+    count = f"SELECT COUNT(*) FROM (SELECT 1 {from_sql} LIMIT %s) x"  # noqa: S608
+    (found,) = _read(count, [*params, cap])
+    return int(found)
 
 
 def _certificates_expiring(user: AnyUser, limit: date, at_most: int) -> int:
@@ -390,10 +404,7 @@ def _certificates_expiring(user: AnyUser, limit: date, at_most: int) -> int:
             "certificate_issued", flat=True
         )
         for issued in issued_days.iterator(chunk_size=500):
-            if issued is None:
-                continue
-            months = int(rule_in_force(CERTIFICATE_RULE, issued).value)
-            if add_months(issued, months) <= limit:
+            if issued is not None and _certificate_expiry(issued)[0] <= limit:
                 found += 1
                 if found >= at_most:
                     break

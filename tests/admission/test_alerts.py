@@ -228,3 +228,39 @@ def test_the_list_page_costs_the_same_queries_for_more_alerts(world: World) -> N
         body = client.get("/canh-bao/").content.decode()
     assert "Người 29" in body
     assert len(many) == len(few)
+
+
+def test_counts_walked_unit_by_unit_equal_the_plain_counts(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the header's count and the bands of part of the tree walk the scope's
+    units (`_each_units_cases`); they must count what the plain query counts."""
+    from django.db import connection
+
+    import dangvien.admission.alerts as alerts_module
+
+    for n, (unit, due) in enumerate(
+        [
+            ("cell_1", date(2026, 11, 1)),
+            ("cell_1", date(2026, 11, 26)),
+            ("cell_2", date(2026, 12, 10)),
+            ("kb_school", date(2026, 11, 20)),
+            ("kb_school", date(2026, 12, 22)),
+        ]
+    ):
+        _case(world, f"Người {n}", due, unit)
+    walked_on_postgresql = alerts_module._each_units_cases(world.xa, None, "1", [], TODAY)
+    assert (walked_on_postgresql is not None) == (connection.vendor == "postgresql")
+    asked = [
+        (world.xa, None),
+        (world.tinh, None),
+        (world.tinh, world.an_my),
+        (None, world.bac_ninh),
+    ]
+    walked = [alert_bands(user, TODAY, under=under) for user, under in asked]
+    header = [urgent_count(user, TODAY) for user in (world.bithu, world.xa, world.tinh)]
+    monkeypatch.setattr(alerts_module, "_each_units_cases", lambda *args: None)
+    assert walked == [alert_bands(user, TODAY, under=under) for user, under in asked]
+    assert header == [urgent_count(user, TODAY) for user in (world.bithu, world.xa, world.tinh)]
+    assert [sum(b.values()) for b in walked] == [3, 3, 3, 2]
+    assert header == [2, 2, 2]  # cell 1: due 01/11 and 26/11, within a week of TODAY
