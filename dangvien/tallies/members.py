@@ -34,17 +34,17 @@ from datetime import date
 
 from django.db import connection
 
-from dangvien.lib.db import db_date, replace_rows, upsert_add
-from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.lib.db import db_date, upsert_add
+from dangvien.orgs.models import Unit
 from dangvien.orgs.rules import path_ids
-from dangvien.people.models import Person, Status, StatusEvent, Transfer
+from dangvien.people.models import MEMBER_STATUSES, Person, StatusEvent, Transfer
 from dangvien.tallies.models import MemberChange
-from dangvien.tallies.recompute import max_depth
+from dangvien.tallies.recompute import kept_differences, rebuild_kept, to_ancestors
+from dangvien.tallies.rules import moved
 
 # (cell or unit id, day, status) → change in the number of members.
 Key = tuple[int, date, str]
 
-MEMBER = (Status.PROBATIONARY.value, Status.OFFICIAL.value)
 _CHUNK = 500
 
 
@@ -69,7 +69,7 @@ def contributions_sql(only: str = "") -> tuple[str, list[str]]:
     left out. Names come from the models' metadata; values are parameters."""
     person, event, transfer = (_q(m._meta.db_table) for m in (Person, StatusEvent, Transfer))
     on = _q("on")
-    probationary, official = MEMBER
+    probationary, official = (str(status) for status in MEMBER_STATUSES)
     sql = f"""
         WITH ev AS (
             SELECT e.person_id AS person_id, e.{on} AS day, e.status AS status,
@@ -208,20 +208,9 @@ def members_added(person_ids: Sequence[int]) -> None:
 
 def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
     """The unit (with its subtree) moved: its rows leave the ancestors it left and join
-    those it joined (as `tallies.services.tallies_moved`)."""
-    old = set(path_ids(old_path)[:-1])
-    new = set(path_ids(new_path)[:-1])
-    left, joined = old - new, new - old
-    if not left and not joined:
-        return
+    those it joined (`tallies.rules.moved`)."""
     rows = MemberChange.objects.filter(unit_id=unit_id).values_list("day", "status", "delta")
-    deltas: Counter[Key] = Counter()
-    for day, status, n in rows:
-        for ancestor in left:
-            deltas[(ancestor, day, status)] -= n
-        for ancestor in joined:
-            deltas[(ancestor, day, status)] += n
-    _upsert(deltas)
+    _upsert(moved(old_path, new_path, rows))
 
 
 # --- the whole country, in the database -------------------------------------------------
@@ -229,53 +218,30 @@ def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
 
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, day, status, delta) the kept rows should hold: the
-    contributions of everyone, spread to each cell's current ancestors by cutting its path
-    at each step (as `tallies.recompute.expected_sql`)."""
+    contributions of everyone, spread to each cell's current ancestors."""
     unit = _q(Unit._meta.db_table)
     contributions, params = contributions_sql()
-    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max_depth() + 1))
     sql = f"""
         SELECT a.id AS unit_id, c.day AS day, c.status AS status, SUM(c.n) AS delta
         FROM ({contributions}) c
         JOIN {unit} u ON u.id = c.cell_id
-        JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH(u.path)
-        JOIN {unit} a ON a.path = SUBSTR(u.path, 1, d.n * {PATH_STEP})
+        {to_ancestors("u.path")}
         GROUP BY a.id, c.day, c.status
     """  # noqa: S608
     return sql, params
 
 
+COLUMNS = ("unit_id", "day", "status", "delta")
+
+
 def rebuild_members() -> int:
-    """Replace every kept row by its recomputed value (two statements; the caller holds
-    the transaction). Returns the number of rows written."""
-    select, params = expected_sql()
-    return replace_rows(
-        MemberChange._meta.db_table,
-        "unit_id, day, status, delta",
-        f"SELECT unit_id, day, status, delta FROM ({select}) x WHERE delta <> 0",  # noqa: S608
-        params,
-    )
+    """Replace every kept row by its recomputed value (the caller holds the transaction).
+    Returns the number of rows written."""
+    return rebuild_kept(MemberChange._meta.db_table, COLUMNS, *expected_sql())
 
 
 def member_differences() -> list[tuple[int, date, str, int, int]]:
     """Every (unit, day, status, kept, recomputed) where a kept row is wrong, missing or
-    left over, compared inside the database (two anti-joins)."""
-    table = _q(MemberChange._meta.db_table)
-    select, params = expected_sql()
-    sql = f"""
-        WITH e AS ({select})
-        SELECT e.unit_id, e.day, e.status, COALESCE(t.delta, 0), e.delta
-        FROM e LEFT JOIN {table} t
-          ON t.unit_id = e.unit_id AND t.day = e.day AND t.status = e.status
-        WHERE COALESCE(t.delta, 0) <> e.delta
-        UNION ALL
-        SELECT t.unit_id, t.day, t.status, t.delta, 0
-        FROM {table} t LEFT JOIN e
-          ON e.unit_id = t.unit_id AND e.day = t.day AND e.status = t.status
-        WHERE e.unit_id IS NULL AND t.delta <> 0
-        ORDER BY 1, 2, 3
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    left over."""
+    rows = kept_differences(MemberChange._meta.db_table, COLUMNS, *expected_sql())
     return [(int(u), db_date(d), str(s), int(have), int(want)) for u, d, s, have, want in rows]

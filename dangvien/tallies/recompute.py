@@ -18,6 +18,7 @@ Both PostgreSQL and SQLite run it; only the month truncation differs.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -47,12 +48,63 @@ def max_depth() -> int:
     return max(int(longest) // PATH_STEP, 1)
 
 
+def to_ancestors(path: str) -> str:
+    """Joins that repeat each row once for every unit on its cell's current path (the cell
+    and each ancestor, as `a`): the path cut at each step, matched on the unique
+    `Unit.path` through a small table of depths 1…max. `path` is the SQL of the cell's
+    path."""
+    unit = _q(Unit._meta.db_table)
+    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max_depth() + 1))
+    return (
+        f"JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH({path}) "
+        f"JOIN {unit} a ON a.path = SUBSTR({path}, 1, d.n * {PATH_STEP})"
+    )
+
+
+def rebuild_kept(table: str, columns: tuple[str, ...], select: str, params: list[str]) -> int:
+    """Replace every row of a kept table by the non-zero rows of `select` (its `columns`:
+    the keys, then the count), in the caller's transaction; the number written."""
+    names = ", ".join(columns)
+    return replace_rows(
+        table,
+        names,
+        f"SELECT {names} FROM ({select}) x WHERE {columns[-1]} <> 0",  # noqa: S608
+        params,
+    )
+
+
+def kept_differences(
+    table: str, columns: tuple[str, ...], select: str, params: list[str]
+) -> list[tuple[Any, ...]]:
+    """Every (keys…, kept, recomputed) where a row of a kept table is wrong, missing or left
+    over against `select` (the same `columns`: the keys, then the count), compared inside
+    the database: two anti-joins, no FULL JOIN (SQLite before 3.39 has none)."""
+    *keys, value = columns
+    quoted = _q(table)
+    on_e = " AND ".join(f"t.{k} = e.{k}" for k in keys)
+    e_keys = ", ".join(f"e.{k}" for k in keys)
+    t_keys = ", ".join(f"t.{k}" for k in keys)
+    order = ", ".join(str(n) for n in range(1, len(keys) + 1))
+    sql = f"""
+        WITH e AS ({select})
+        SELECT {e_keys}, COALESCE(t.{value}, 0), e.{value}
+        FROM e LEFT JOIN {quoted} t ON {on_e}
+        WHERE COALESCE(t.{value}, 0) <> e.{value}
+        UNION ALL
+        SELECT {t_keys}, t.{value}, 0
+        FROM {quoted} t LEFT JOIN e ON {on_e}
+        WHERE e.{keys[0]} IS NULL AND t.{value} <> 0
+        ORDER BY {order}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, month, metric, total) the kept counts should hold, with
     its parameters. Names come from the models' metadata; values are parameters."""
     person, event, unit = (_q(m._meta.db_table) for m in (Person, StatusEvent, Unit))
-    depth = max_depth()
-    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, depth + 1))
     statuses = list(STATUS_METRIC)
     metric_case = " ".join("WHEN %s THEN %s" for _s in statuses)
     params: list[str] = [Metric.ADMITTED]
@@ -76,45 +128,23 @@ def expected_sql() -> tuple[str, list[str]]:
               AND NOT EXISTS (SELECT 1 FROM {event} k WHERE k.corrects_id = e.id)
             GROUP BY u.path, {_month(f"e.{on}")}, e.status
         ) c
-        JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH(c.path)
-        JOIN {unit} a ON a.path = SUBSTR(c.path, 1, d.n * {PATH_STEP})
+        {to_ancestors("c.path")}
         GROUP BY a.id, c.month, c.metric
     """  # noqa: S608
     return sql, params
 
 
+COLUMNS = ("unit_id", "month", "metric", "total")
+
+
 def rebuild_all() -> int:
-    """Replace every kept count by its recomputed value (two statements; the caller holds
-    the transaction). Returns the number of rows written."""
-    select, params = expected_sql()
-    return replace_rows(
-        Tally._meta.db_table,
-        "unit_id, month, metric, total",
-        f"SELECT unit_id, month, metric, total FROM ({select}) x WHERE total <> 0",  # noqa: S608
-        params,
-    )
+    """Replace every kept count by its recomputed value (the caller holds the
+    transaction). Returns the number of rows written."""
+    return rebuild_kept(Tally._meta.db_table, COLUMNS, *expected_sql())
 
 
 def differences() -> list[tuple[int, date, str, int, int]]:
     """Every (unit, month, metric, kept, recomputed) where the kept count is wrong, missing
-    or left over, compared inside the database (two anti-joins, no FULL JOIN: SQLite before
-    3.39 has none)."""
-    table = _q(Tally._meta.db_table)
-    select, params = expected_sql()
-    sql = f"""
-        WITH e AS ({select})
-        SELECT e.unit_id, e.month, e.metric, COALESCE(t.total, 0), e.total
-        FROM e LEFT JOIN {table} t
-          ON t.unit_id = e.unit_id AND t.month = e.month AND t.metric = e.metric
-        WHERE COALESCE(t.total, 0) <> e.total
-        UNION ALL
-        SELECT t.unit_id, t.month, t.metric, t.total, 0
-        FROM {table} t LEFT JOIN e
-          ON e.unit_id = t.unit_id AND e.month = t.month AND e.metric = t.metric
-        WHERE e.unit_id IS NULL AND t.total <> 0
-        ORDER BY 1, 2, 3
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    or left over."""
+    rows = kept_differences(Tally._meta.db_table, COLUMNS, *expected_sql())
     return [(int(u), db_date(m), str(k), int(have), int(want)) for u, m, k, have, want in rows]

@@ -29,6 +29,7 @@ from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.members import rebuild_members
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
 from dangvien.tallies.recompute import rebuild_all
+from dangvien.tallies.rules import moved
 
 Key = tuple[int, date, str]  # (unit id, first day of the month, metric)
 
@@ -99,21 +100,11 @@ def tally_status_event(event: StatusEvent, unit_path: str) -> None:
 
 def tallies_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
     """The unit (with its subtree) moved from `old_path` to `new_path`: its rows, which
-    count that subtree, leave the ancestors it left and join those it joined. Called by
-    the tree's services where they change paths, in their transaction (three statements)."""
-    old = set(path_ids(old_path)[:-1])
-    new = set(path_ids(new_path)[:-1])
-    left, joined = old - new, new - old
-    if not left and not joined:
-        return
-    rows = list(Tally.objects.filter(unit_id=unit_id).values_list("month", "metric", "total"))
-    deltas: Counter[Key] = Counter()
-    for month, metric, total in rows:
-        for ancestor in left:
-            deltas[(ancestor, month, metric)] -= total
-        for ancestor in joined:
-            deltas[(ancestor, month, metric)] += total
-    _upsert(deltas)
+    count that subtree, leave the ancestors it left and join those it joined
+    (`tallies.rules.moved`). Called by the tree's services where they change paths, in
+    their transaction."""
+    rows = Tally.objects.filter(unit_id=unit_id).values_list("month", "metric", "total")
+    _upsert(moved(old_path, new_path, rows))
 
 
 # --- recomputation from the raw records ------------------------------------------------

@@ -166,3 +166,40 @@ def test_rebuild_recomputes_everything_or_a_subtree(world: World) -> None:
     assert _kept(world.kinh_bac) == {MARCH_2015: 7}
     tallies_rebuild()
     _clean()
+
+
+def test_the_full_rebuild_leaves_the_constraints_and_indexes_it_dropped(world: World) -> None:
+    """On PostgreSQL the rebuild writes without the tables' constraints and indexes
+    (`lib.db.DeferredChecks`) and makes them again: the same ones, and the services' upserts
+    (ON CONFLICT on the unique keys) still work after it."""
+    from dangvien.tallies.models import MemberChange
+
+    tables = [Tally._meta.db_table, MemberChange._meta.db_table]
+
+    def schema() -> list[tuple[str, ...]]:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+                    "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes "
+                    "WHERE tablename = ANY(%s) ORDER BY 1, 2",
+                    [tables, tables],
+                )
+            else:
+                marks = ", ".join("%s" for _t in tables)
+                cursor.execute(
+                    f"SELECT tbl_name, name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "  # noqa: S608
+                    "ORDER BY 1, 2",
+                    tables,
+                )
+            return [tuple(row) for row in cursor.fetchall()]
+
+    make_people(world.cell_1, ["An"])
+    before = schema()
+    assert any("unit_id" in str(row) for row in before)
+    tallies_rebuild()
+    assert schema() == before
+    make_people(world.cell_1, ["Bình"])
+    assert _kept(world.cell_1) == {MARCH_2015: 2}
+    _clean()
