@@ -11,6 +11,7 @@ from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -87,51 +88,52 @@ def test_another_language_or_choice_is_another_page(world: World) -> None:
     assert two_decimals != english
 
 
+class _Counted:
+    """A page builder that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> HttpResponse:
+        self.calls += 1
+        return HttpResponse("trang")
+
+
+def _request(rf: RequestFactory) -> HttpRequest:
+    """A signed-in request with an empty message store."""
+    request = rf.get("/bao-cao/")
+    request.session = logged_in("xa").session
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
 def test_a_page_with_messages_waiting_is_built_and_not_kept(
     world: World, rf: RequestFactory
 ) -> None:
-    client = logged_in("xa")
-    request = rf.get("/bao-cao/")
-    request.session = client.session
-    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    request = _request(rf)
     request._messages.add(constants.SUCCESS, "Đã lưu.")  # type: ignore[attr-defined]
-    built: list[int] = []
-
-    def build() -> Any:
-        from django.http import HttpResponse
-
-        built.append(1)
-        return HttpResponse("trang")
-
+    build = _Counted()
     cached_page(request, "test", (), build)
     cached_page(request, "test", (), build)
-    assert len(built) == 2
+    assert build.calls == 2
     assert len(get_messages(request)) == 1
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     cached_page(request, "test", (), build)
     cached_page(request, "test", (), build)
-    assert len(built) == 3
+    assert build.calls == 3
 
 
 def test_another_day_is_another_page(world: World, rf: RequestFactory, monkeypatch: Any) -> None:
     from django.utils import timezone
 
-    client = logged_in("xa")
-    request = rf.get("/bao-cao/")
-    request.session = client.session
-    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
-    built: list[int] = []
-
-    def build() -> Any:
-        from django.http import HttpResponse
-
-        built.append(1)
-        return HttpResponse("trang")
-
+    request = _request(rf)
+    build = _Counted()
     cached_page(request, "test", (), build)
+    cached_page(request, "test", (), build)
+    assert build.calls == 1
     monkeypatch.setattr(timezone, "localdate", lambda: date(2099, 1, 1))
     cached_page(request, "test", (), build)
-    assert len(built) == 2
+    assert build.calls == 2
 
 
 def test_off_when_the_setting_says_zero(world: World, settings: Any) -> None:
