@@ -38,9 +38,18 @@ class BoardFilterForm(forms.Form):
     chi_bo = forms.ModelChoiceField(
         label=_("Chi bộ"), required=False, queryset=Unit.objects.none(), empty_label=_("Tất cả")
     )
+    buoc = forms.ChoiceField(
+        label=_("Bước"),
+        required=False,
+        choices=[("", _("Tất cả")), *((s, Step(s).label) for s in rules.ORDER)],
+    )
 
-    def __init__(self, *args: Any, cells: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cells: QuerySet[Unit] | None, **kwargs: Any) -> None:
+        """`cells` None: too many to choose from, the board links to the units below."""
         super().__init__(*args, **kwargs)
+        if cells is None:
+            del self.fields["chi_bo"]
+            return
         field = self.fields["chi_bo"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = cells

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
+from dangvien.admission import views as admission_views
 from dangvien.admission.models import Case, CaseEvent, Source, Step
 from dangvien.admission.selectors import case_deadline
 from dangvien.admission.services import case_open, case_record_step
@@ -62,6 +63,52 @@ def test_board_filters_by_cell_and_source(world: World) -> None:
     body = client.get("/ket-nap/?nguon=youth_union").content.decode()
     assert "Phạm Văn Khác" not in body
     assert "Nguyễn Thị Thu Hà" in body
+
+
+def test_a_long_column_shows_its_oldest_cards_and_counts_the_rest(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(admission_views, "BOARD_CARDS", 2)
+    monkeypatch.setattr(admission_views, "BOARD_PAGE", 2)
+    opened = [
+        open_case(candidate(world.cell_1, f"Quần Chúng {n}"), on=date(2024, 1, 10 + n))
+        for n in range(5)
+    ]
+    client = logged_in("xa")
+    response = client.get("/ket-nap/")
+    listed = {c.step: c for c in response.context["columns"]}[Step.LISTED]
+    # The two longest at the stage, and the column's own count of all five.
+    assert [card.case.pk for card in listed.cards] == [c.pk for c in opened[:2]]
+    assert listed.count == 5
+    assert response.context["total"] == 5
+    body = response.content.decode()
+    assert '<span class="stage-count">5</span>' in body
+    assert "?buoc=listed" in body
+    assert "Xem cả 5 hồ sơ" in body
+    # The stage alone, page by page: every case once, oldest first.
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(f"/ket-nap/?buoc=listed&trang={page}")
+        (column,) = response.context["columns"]
+        assert column.step == Step.LISTED
+        assert column.count == 5
+        seen += [card.case.pk for card in column.cards]
+    assert seen == [c.pk for c in opened]
+    assert 'rel="prev"' in response.content.decode()
+
+
+def test_a_unit_with_many_cells_links_the_units_below_instead_of_a_cell_chooser(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = logged_in("tinh")
+    assert "chi_bo" in client.get("/ket-nap/").context["form"].fields
+    monkeypatch.setattr(admission_views, "BOARD_CELL_CHOICES", 1)
+    response = client.get("/ket-nap/")
+    assert "chi_bo" not in response.context["form"].fields
+    below = list(response.context["below"])
+    assert below
+    assert all(unit.parent_id == response.context["unit"].pk for unit in below)
+    assert f"?don_vi={below[0].pk}" in response.content.decode()
 
 
 def test_the_kept_deadline_agrees_with_the_selector(world: World) -> None:
