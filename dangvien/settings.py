@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangvien.rulebook.middleware.RulesPerRequestMiddleware",
     # Before whitenoise, so static files get the headers too.
     "dangvien.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -11,9 +11,11 @@ from typing import Any
 
 from dangvien.rulebook.models import RuleVersion
 
-# Within `rules_cached()`, each (key, date) is read once: an import checks the same rules for
-# 100,000 rows, and a rule cannot change in the middle of one operation.
-_cache: contextvars.ContextVar[dict[tuple[str, date], Rule] | None] = contextvars.ContextVar(
+# Within `rules_cached()`, each rule's versions are read once: an import checks the same rules
+# for 100,000 rows, and a page asks the rules in force on the date of every step it shows (58
+# reads of the rulebook for one case page). Every request runs in such a block
+# (`RulesPerRequestMiddleware`). A rule has a handful of versions; all of them are kept.
+_cache: contextvars.ContextVar[dict[str, list[Rule]] | None] = contextvars.ContextVar(
     "dangvien_rule_cache", default=None
 )
 
@@ -29,6 +31,13 @@ def rules_cached() -> Iterator[None]:
         yield
     finally:
         _cache.reset(token)
+
+
+def rules_forget() -> None:
+    """A version was just added: what the current block read may no longer be in force."""
+    cache = _cache.get()
+    if cache is not None:
+        cache.clear()
 
 
 @dataclass(frozen=True)
@@ -49,27 +58,26 @@ class RuleMissingError(LookupError):
 
 
 def rule_in_force(key: str, on: date) -> Rule:
-    cache = _cache.get()
-    if cache is not None and (key, on) in cache:
-        return cache[(key, on)]
-    rule = _read(key, on)
-    if cache is not None:
-        cache[(key, on)] = rule
-    return rule
-
-
-def _read(key: str, on: date) -> Rule:
-    version = (
-        RuleVersion.objects.filter(key=key, effective_from__lte=on)
-        .order_by("-effective_from")
-        .first()
-    )
-    if version is None:
-        raise RuleMissingError(f"{key} @ {on.isoformat()}")
-    return Rule(key, version.value, version.title, version.source, version.effective_from)
+    for rule in _versions(key):  # newest first
+        if rule.effective_from <= on:
+            return rule
+    raise RuleMissingError(f"{key} @ {on.isoformat()}")
 
 
 def rule_values(key: str) -> list[Any]:
     """Every value the rule has had, in any version: for a bound that must hold whichever
     version applies (e.g. the shortest certificate validity ever set)."""
-    return list(RuleVersion.objects.filter(key=key).values_list("value", flat=True))
+    return [rule.value for rule in _versions(key)]
+
+
+def _versions(key: str) -> list[Rule]:
+    cache = _cache.get()
+    if cache is not None and key in cache:
+        return cache[key]
+    versions = [
+        Rule(key, v.value, v.title, v.source, v.effective_from)
+        for v in RuleVersion.objects.filter(key=key).order_by("-effective_from")
+    ]
+    if cache is not None:
+        cache[key] = versions
+    return versions

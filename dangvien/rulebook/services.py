@@ -14,6 +14,7 @@ from dangvien.accounts.audit import Actor, audit_record
 from dangvien.lib.errors import Problem, raise_if
 from dangvien.lib.selectors import is_national_administrator
 from dangvien.rulebook.models import RuleVersion
+from dangvien.rulebook.selectors import rules_forget
 
 
 def rule_version_add(
@@ -42,6 +43,7 @@ def rule_version_add(
             title=title.strip() or latest.title,
             source=source.strip(),
         )
+        rules_forget()
         audit_record(
             actor=acting_user,
             action="rule.version",
