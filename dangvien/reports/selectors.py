@@ -914,8 +914,13 @@ def pipeline(*, unit: Unit, period: Period, as_of: date | None = None) -> Pipeli
         )
         for step in MILESTONES
     }
+    # Only a case with a milestone event in the period can count: asking that first keeps a
+    # province's ten years of cases (1.1 million events) out of the grouping.
+    in_period = CaseEvent.objects.filter(
+        case=OuterRef("pk"), step__in=MILESTONES[:-1], on__gte=period.start, on__lte=day
+    )
     firsts = (
-        Case.objects.filter(sub.q("unit__path"))
+        Case.objects.filter(sub.q("unit__path"), Exists(in_period))
         .annotate(**{f"m_{k}": v for k, v in reached.items()})
         .filter(**{f"m_{MILESTONES[0].value}__lte": day})
         .values_list(*[f"m_{step.value}" for step in MILESTONES])

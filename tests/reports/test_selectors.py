@@ -3,6 +3,7 @@ budget of every selector: the same number of queries for a small and a bigger su
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangvien.admission.models import Source
+from dangvien.admission.models import CaseEvent, Source, Step
 from dangvien.admission.services import case_open
 from dangvien.lib.periods import Period
 from dangvien.orgs.models import Unit, UnitKind
@@ -31,6 +32,7 @@ from dangvien.reports.formats import vn_percent
 from dangvien.targets.areas import area_create
 from dangvien.training.models import ClassKind
 from dangvien.training.services import class_create, class_enrol
+from tests.admission import factories as cases
 from tests.conftest import World
 from tests.people.factories import category, make_people
 from tests.reports.helpers import admit, unit
@@ -278,3 +280,47 @@ def test_admissions_by_month_cumulate_against_the_target_line(world: World) -> N
         (3, 2, 5),
     ]
     assert [p.target_cumulative for p in points] == [Decimal(1), Decimal(2), Decimal(3)]
+
+
+def test_pipeline_conversions_equal_a_count_over_every_event(world: World) -> None:
+    """Cases opened in 2024 and stopped at different steps, one opened in 2023: for periods
+    that cut their histories at different places, the report's conversions equal the
+    definition applied to every event in Python (the report skips cases without a
+    milestone in the period: this holds it to counting the same)."""
+    members = cases.cell_members(world.cell_1)
+    for n, last in enumerate(
+        [Step.HELPER, Step.AWARENESS_CLASS, Step.CELL_RESOLUTION, Step.DECISION, Step.DECISION]
+    ):
+        cases.drive_case(
+            cases.open_case(cases.candidate(world.cell_1, f"Quần Chúng {n}")), members, last
+        )
+    cases.open_case(cases.candidate(world.cell_2, "Quần Chúng Cũ"), on=date(2023, 5, 2))
+    for text, as_of in [
+        ("2024", date(2024, 12, 31)),
+        ("2024-H1", date(2024, 6, 30)),
+        ("2024-Q2", date(2024, 6, 30)),
+        ("2024-H2", date(2024, 12, 31)),
+        ("2023", date(2023, 12, 31)),
+        ("2024", date(2024, 5, 1)),
+    ]:
+        period = Period.parse(text)
+        report = selectors.pipeline(unit=world.an_my, period=period, as_of=as_of)
+        day = min(as_of, period.end)
+        firsts: dict[int, dict[str, date]] = {}
+        for event in CaseEvent.objects.filter(corrections__isnull=True):
+            if event.outcome != CaseEvent.Outcome.FAILED and event.step in selectors.MILESTONES:
+                seen = firsts.setdefault(event.case_id, {})
+                seen[event.step] = min(event.on, seen.get(event.step, event.on))
+        expected = []
+        for here, following in itertools.pairwise(selectors.MILESTONES):
+            started = [
+                f
+                for f in firsts.values()
+                if here in f and period.start <= f[here] <= day and f[Step.LISTED] <= day
+            ]
+            expected.append(
+                (len(started), sum(1 for f in started if f.get(following, date.max) <= day))
+            )
+        got = [(c.reached_from, c.reached_to) for c in report.conversions]
+        assert got == expected, text
+        assert any(n for pair in got for n in pair)
