@@ -275,7 +275,13 @@ def prepare(province: Any, users: int, seed: int, prefix: str = "load") -> list[
         if level == "cell" and unit.pk not in given:
             given.add(unit.pk)
             plan.steps = recordable_steps(unit, today, CASES_PER_CELL)
-            plan.workbook = members_workbook(unit, IMPORT_ROWS, rng)
+            # Seeded by the cell's size too: a run on a reused world (whose cells grew by the
+            # last run's imports) brings new people instead of the last run's again, which
+            # the importer rightly refuses as duplicates.
+            size = unit.people.count()
+            plan.workbook = members_workbook(
+                unit, IMPORT_ROWS, random.Random(f"{seed}-{unit.pk}-{size}")
+            )
         plans.append(plan)
     return plans
 
