@@ -65,10 +65,10 @@ def scope_q(user: AnyUser, path_field: str = "path", min_role: int = Role.VIEWER
     prefixes = [path for path, role in grant_paths(user) if role >= min_role]
     if not prefixes:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in _outermost(prefixes)))
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in outermost_paths(prefixes)))
 
 
-def _outermost(paths: list[str]) -> list[str]:
+def outermost_paths(paths: list[str]) -> list[str]:
     """Drop paths that lie inside another granted path: they add nothing to the filter."""
     result: list[str] = []
     for path in sorted(set(paths)):
@@ -123,7 +123,7 @@ def root_units_for(user: AnyUser) -> QuerySet[Unit]:
     """The units a user's tree starts from: their granted units, outermost only."""
     if _is_superuser(user):
         return Unit.objects.filter(parent__isnull=True)
-    paths = _outermost([path for path, _role in grant_paths(user)])
+    paths = outermost_paths([path for path, _role in grant_paths(user)])
     return Unit.objects.filter(path__in=paths).order_by("sort_key")
 
 

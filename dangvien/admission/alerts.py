@@ -2,8 +2,10 @@
 that expire before the cell can vote, and transfers.
 
 Reads the deadlines the services keep (`Case.due_on`, `Transfer.due_on`), so a list for a
-whole province is a few indexed queries; certificate expiry is computed from the issue date
-(recorded on the case, else the class register) by the rule in force on that date.
+whole province is a few indexed queries; the case bands and the header's count read the
+kept counts of open cases by due day (`tallies.dues`); certificate expiry is computed from
+the issue date (recorded on the case, else the class register) by the rule in force on that
+date.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.selectors import AnyUser, grant_paths, scope_q
+from dangvien.accounts.selectors import AnyUser, grant_paths, outermost_paths, scope_q
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
-from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.orgs.models import Unit
+from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Transfer
 from dangvien.rulebook.selectors import Rule, rule_in_force, rule_values, rules_cached
+from dangvien.tallies.dues import due_bands
 
 SOON_DAYS = 7
 LATER_DAYS = 30
@@ -148,82 +151,27 @@ def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
     return Counter({band: int(n or 0) for band, n in counts.items()})
 
 
-def _covers_the_tree(user: AnyUser | None, under: Unit | None) -> bool:
-    """Whether the alerts counted are those of the whole tree (no unit to narrow them)."""
-    if under is not None and under.parent_id is not None:
-        return False
+def _scope_roots(user: AnyUser | None, under: Unit | None) -> list[int]:
+    """The units whose current subtrees together make the user's scope (below `under`),
+    none inside another: the kept counts of these units, summed, are the scope's."""
     if user is None or getattr(user, "is_superuser", False):
-        return True
-    return any(len(path) == PATH_STEP for path, _role in grant_paths(user))
-
-
-def _each_units_cases(
-    user: AnyUser | None, under: Unit | None, columns: str, column_params: list[Any], limit: date
-) -> tuple[str, list[Any]] | None:
-    """On PostgreSQL, a FROM clause that walks the units of the user's scope (below `under`)
-    and joins each to its own open cases due by `limit` (as `c`, the `columns` of each
-    unit's as `m`), with its parameters; None on another engine (SQLite: a laptop's data,
-    counted directly).
-
-    Why: PostgreSQL misjudges how many open cases are due (at national scale it expected
-    25,000 where there are 288,000) and, for part of the tree, scanned every open case of
-    the country — in parallel, or in person order until enough fell in the scope — to join
-    them to the scope's units: 200–300 ms on every page of a province officer. Looking up
-    each unit's open cases (a LATERAL subquery it may not flatten: `OFFSET 0`) reads only
-    the scope's: about 30 ms for a province. Raw SQL does not pass the database router, so
-    the router is asked where reads go (the replica, on pages that read from one)."""
-    connection = connections[router.db_for_read(Case)]
-    if connection.vendor != "postgresql":
-        return None
-    units = Unit.objects.filter(_scope(user, "path"))
+        if under is not None:
+            return [under.pk]
+        return list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    granted = outermost_paths([path for path, _role in grant_paths(user)])
     if under is not None:
-        units = units.filter(path__startswith=under.path)
-    units_sql, units_params = units.values("id").query.sql_with_params()
-    table = connection.ops.quote_name(Case._meta.db_table)
-    sql = f"""
-        FROM ({units_sql}) u
-        CROSS JOIN LATERAL (
-            SELECT {columns} FROM {table} c
-            WHERE c.unit_id = u.id AND c.state = %s AND c.due_on <= %s
-            OFFSET 0
-        ) m
-    """  # noqa: S608
-    return sql, [*units_params, *column_params, Case.State.OPEN, limit]
+        if any(under.path.startswith(path) for path in granted):
+            return [under.pk]
+        granted = [path for path in granted if path.startswith(under.path)]
+    return [path_ids(path)[-1] for path in granted]
 
 
-def _read(sql: str, params: list[Any]) -> tuple[Any, ...]:
-    """The one row of a raw read, from where the router sends reads of cases."""
-    with connections[router.db_for_read(Case)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return tuple(cursor.fetchone())
-
-
-def _case_band_counts(
-    user: AnyUser | None, under: Unit | None, cases: QuerySet[Case], today: date
-) -> Counter[str]:
-    """`_band_counts` of the open cases due by LATER_DAYS: for part of the tree, unit by
-    unit (`_each_units_cases`); for the whole tree the one scan is the right plan."""
+def _case_band_counts(user: AnyUser | None, under: Unit | None, today: date) -> Counter[str]:
+    """`_band_counts` of the open cases due by LATER_DAYS, from the kept due counts
+    (`tallies.dues`): a few hundred rows for the country, where counting the open cases
+    themselves read 288,000 of them at national scale."""
     soon = today + timedelta(days=SOON_DAYS)
-    walked = None
-    if not _covers_the_tree(user, under):
-        walked = _each_units_cases(
-            user,
-            under,
-            "COUNT(*) FILTER (WHERE c.due_on < %s) AS overdue, "
-            "COUNT(*) FILTER (WHERE c.due_on >= %s AND c.due_on <= %s) AS soon, "
-            "COUNT(*) FILTER (WHERE c.due_on > %s) AS later",
-            [today, today, soon, soon],
-            today + timedelta(days=LATER_DAYS),
-        )
-    if walked is None:
-        return _band_counts(cases, today)
-    from_sql, params = walked
-    overdue, soon_n, later = _read(
-        "SELECT COALESCE(SUM(m.overdue), 0), COALESCE(SUM(m.soon), 0), "
-        f"COALESCE(SUM(m.later), 0) {from_sql}",
-        params,
-    )
-    return Counter({"overdue": int(overdue), "soon": int(soon_n), "later": int(later)})
+    return due_bands(_scope_roots(user, under), today, soon, today + timedelta(days=LATER_DAYS))
 
 
 def _bands(
@@ -243,8 +191,8 @@ def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None)
     """How many alerts of `alerts_for` fall in each band ("overdue", "soon", "later"),
     counted by the database (two aggregates and the certificates), not listed."""
     limit = today + timedelta(days=LATER_DAYS)
-    cases, transfers = _sources(user, limit, under)
-    case_counts = _case_band_counts(user, under, cases, today)
+    _cases, transfers = _sources(user, limit, under)
+    case_counts = _case_band_counts(user, under, today)
     return _bands(case_counts, transfers, _certificate_alerts(user, limit, under), today)
 
 
@@ -272,7 +220,7 @@ def alerts_page(
     limit = today + timedelta(days=LATER_DAYS)
     cases, transfers = _sources(user, limit, under)
     certificates = _certificate_alerts(user, limit, under)
-    bands = _bands(_case_band_counts(user, under, cases, today), transfers, certificates, today)
+    bands = _bands(_case_band_counts(user, under, today), transfers, certificates, today)
     total = sum(bands.values())
     pages = max(1, -(-total // per_page))
     number = min(max(number, 1), pages)
@@ -359,12 +307,13 @@ URGENT_SHOWN = 999
 
 def urgent_count(user: AnyUser, today: date) -> int:
     """Overdue or due within a week: the number in the page header, counted up to
-    URGENT_SHOWN + 1 (each count stops there: a LIMIT under the COUNT)."""
+    URGENT_SHOWN + 1 (the cases from their kept counts; transfers and certificates stop
+    counting there: a LIMIT under the COUNT)."""
     if not user.is_authenticated:
         return 0
     cap = URGENT_SHOWN + 1
     limit = today + timedelta(days=SOON_DAYS)
-    found = _open_cases_due(user, limit, cap)
+    found = _open_cases_due(user, today, limit)
     if found < cap:
         found += (
             Transfer.objects.filter(
@@ -378,21 +327,10 @@ def urgent_count(user: AnyUser, today: date) -> int:
     return min(found, cap)
 
 
-def _open_cases_due(user: AnyUser, limit: date, cap: int) -> int:
-    """Open cases of the user's scope due by `limit`, counted up to `cap` (unit by unit on
-    PostgreSQL, `_each_units_cases`, stopping at `cap`: 4 ms for the country, about 30 for
-    a province at national scale, where a plain count took 200–300 ms)."""
-    walked = _each_units_cases(user, None, "1", [], limit)
-    if walked is None:
-        cases = Case.objects.filter(
-            scope_q(user, "unit__path"), state=Case.State.OPEN, due_on__lte=limit
-        )
-        return cases.values("pk")[:cap].count()
-    from_sql, params = walked
-    # `from_sql` holds quoted names and placeholders only (`_each_units_cases`).
-    count = f"SELECT COUNT(*) FROM (SELECT 1 {from_sql} LIMIT %s) x"  # noqa: S608
-    (found,) = _read(count, [*params, cap])
-    return int(found)
+def _open_cases_due(user: AnyUser, today: date, limit: date) -> int:
+    """Open cases of the user's scope due by `limit`, from the kept due counts."""
+    bands = due_bands(_scope_roots(user, None), today, limit, limit)
+    return bands["overdue"] + bands["soon"]
 
 
 def _certificates_expiring(user: AnyUser, limit: date, at_most: int) -> int:

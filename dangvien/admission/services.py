@@ -34,6 +34,7 @@ from dangvien.orgs.models import UnitKind
 from dangvien.people.models import Person, Status
 from dangvien.people.services import person_set_status
 from dangvien.rulebook.selectors import rule_in_force, rules_cached
+from dangvien.tallies.dues import case_dues_added, dues_after, dues_before
 
 # Votes and decisions are recorded by approvers; the paperwork steps by editors.
 APPROVER_STEPS = frozenset(
@@ -142,6 +143,7 @@ def case_open(
             override_document=consent_document.strip(),
             recorded_by=actor_user(acting_user),
         )
+        case_dues_added([case.pk])
         audit_record(
             actor=acting_user,
             action="case.open",
@@ -265,8 +267,10 @@ def case_record_step(
         _store(event, attachments, acting_user)
         before = (case.stage, case.state)
         # 5. Move the case and keep the person's record in step, and the next deadline.
+        due = dues_before([case.pk])
         _advance(case, event, acting_user, helper)
         _refresh_due(case)
+        dues_after([case.pk], due)
         if step == Step.AWARENESS_CLASS:
             cases_keep_certificate(person_ids=[case.person_id])
         audit_record(
@@ -462,9 +466,11 @@ def case_correct_event(
             recorded_by=actor_user(acting_user),
         )
         if case.stage == event.step and on is not None and case.stage_since == event.on:
+            due = dues_before([case.pk])
             case.stage_since = on
             case.save(update_fields=["stage_since"])
             _refresh_due(case)
+            dues_after([case.pk], due)
         if event.step == Step.AWARENESS_CLASS:
             cases_keep_certificate(person_ids=[case.person_id])
         audit_record(

@@ -32,6 +32,7 @@ from dangvien.orgs.models import (
     UnitKind,
     UnitVersion,
 )
+from dangvien.tallies.dues import dues_moved
 from dangvien.tallies.members import members_moved
 from dangvien.tallies.services import tallies_moved
 
@@ -224,6 +225,7 @@ def _rehome(unit: Unit, new_parent: Unit) -> None:
     # The kept counts of the subtree leave its old ancestors and join its new ones.
     tallies_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
     members_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
+    dues_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
 
 
 def _move_subtree(unit: Unit, new_parent: Unit, on: date, reorg: Reorganisation) -> int:

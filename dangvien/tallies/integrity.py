@@ -19,6 +19,7 @@ from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.tallies.dues import due_differences
 from dangvien.tallies.members import member_differences
 from dangvien.tallies.models import Metric, Tally
 from dangvien.tallies.recompute import differences
@@ -29,7 +30,8 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    # "tally", "members", "path", "version", "status", "orphan", "certificate", "attachment"
+    # "tally", "members", "dues", "path", "version", "status", "orphan", "certificate",
+    # "attachment"
     check: str
     message: str
 
@@ -72,6 +74,25 @@ def _members() -> Iterator[Finding]:
                 "unit": codes.get(unit_id, f"#{unit_id}"),
                 "day": f"{day:%d/%m/%Y}",
                 "status": _status_label(status),
+                "kept": have,
+                "actual": want,
+            },
+        )
+
+
+def _dues() -> Iterator[Finding]:
+    """The kept counts of open cases by due day (`tallies.dues`)."""
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    for unit_id, day, have, want in due_differences():
+        yield Finding(
+            "dues",
+            _(
+                "Số hồ sơ đến hạn sai: %(unit)s, hạn ngày %(day)s: đang lưu %(kept)s, "
+                "tính lại được %(actual)s."
+            )
+            % {
+                "unit": codes.get(unit_id, f"#{unit_id}"),
+                "day": f"{day:%d/%m/%Y}",
                 "kept": have,
                 "actual": want,
             },
@@ -272,11 +293,12 @@ def _day(value: date | str | None) -> str:
 
 
 def check_integrity() -> list[Finding]:
-    """Every difference found, in the order: kept counts, kept member counts, tree,
-    statuses, orphans, kept certificate dates, attachment files."""
+    """Every difference found, in the order: kept counts, kept member counts, kept due
+    counts, tree, statuses, orphans, kept certificate dates, attachment files."""
     return [
         *_tallies(),
         *_members(),
+        *_dues(),
         *_paths(),
         *_statuses(),
         *_orphans(),

@@ -96,3 +96,27 @@ class MemberChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day:%d/%m/%Y} {self.status}: {self.delta:+d}"
+
+
+class CaseDue(models.Model):
+    """How many open admission cases of a unit's current subtree are due on a day
+    (`Case.due_on`, the deadline the services keep on each case).
+
+    The alert bands of a subtree (overdue, due within a week, within a month) are then
+    three sums over the unit's rows, whatever the size of the subtree: the country's open
+    cases (288,000 at national scale) were counted from the cases on every dashboard and
+    alert list. Like `Tally`, a row holds the whole current subtree, so a case adds to its
+    cell and to each ancestor; see `tallies.dues`.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="case_due_once")]
+        verbose_name = _("số hồ sơ đến hạn")
+        verbose_name_plural = _("số hồ sơ đến hạn")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y}: {self.total}"

@@ -26,6 +26,7 @@ from dangvien.lib.db import upsert_add
 from dangvien.orgs.models import Unit
 from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Person, StatusEvent
+from dangvien.tallies.dues import rebuild_dues
 from dangvien.tallies.members import rebuild_members
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
 from dangvien.tallies.recompute import rebuild_all
@@ -175,13 +176,14 @@ def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
     the rows of the given units and of every unit in their current subtrees (their
     ancestors are left as they are: rebuild those too, or everything, if records were
     loaded or moved across them). For loaders that bypass the services and for repairs.
-    The kept member counts are rebuilt with everything only. Returns the number of rows
+    The kept member and due counts are rebuilt with everything only. Returns the number of rows
     written."""
     with transaction.atomic():
         if units is None:
-            # The whole country: recomputed and written by the database, the monthly counts
-            # and the member counts (`tallies.members`), one statement each.
-            return rebuild_all() + rebuild_members()
+            # The whole country: recomputed and written by the database, the monthly counts,
+            # the member counts (`tallies.members`) and the due counts (`tallies.dues`), one
+            # statement each.
+            return rebuild_all() + rebuild_members() + rebuild_dues()
         unit_list = list(units)
         expected = expected_tallies(unit_list)
         for unit in unit_list:

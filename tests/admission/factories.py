@@ -12,6 +12,7 @@ from dangvien.admission.rules import Vote
 from dangvien.admission.services import NewIntroducer, case_open, case_record_step
 from dangvien.orgs.models import Unit
 from dangvien.people.models import Person, Status
+from dangvien.tallies.dues import case_dues_kept
 from tests.people.factories import category, make_people, make_person
 
 VOTE = Vote(
@@ -79,5 +80,14 @@ def drive_case(
         case_record_step(acting_user=acting_user, case=case, step=step, on=on, **extra)
         if step == last:
             break
+    case.refresh_from_db()
+    return case
+
+
+def set_deadline(case: Case, due: date, label: str = "Tổ chức lễ kết nạp") -> Case:
+    """Put the case at the decision stage with the kept deadline `due`, as the services
+    would after a decision (and the kept due counts with it), without recording each step."""
+    with case_dues_kept([case.pk]):
+        Case.objects.filter(pk=case.pk).update(stage=Step.DECISION, due_on=due, due_label=label)
     case.refresh_from_db()
     return case

@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
+from typing import Any
 from unittest.mock import patch
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from dangvien.admission.alerts import alert_bands, alerts_for, alerts_page, urgent_count
+from dangvien.accounts.selectors import scope_q
+from dangvien.admission.alerts import (
+    _band_counts,
+    alert_bands,
+    alerts_for,
+    alerts_page,
+    urgent_count,
+)
 from dangvien.admission.models import Case, Source, Step
 from dangvien.admission.services import case_open, case_record_step
 from dangvien.people.models import Status
+from tests.admission.factories import set_deadline
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
 
@@ -25,11 +36,7 @@ def _case(world: World, name: str, due: date, unit_name: str = "cell_1") -> Case
     unit = getattr(world, unit_name)
     person = make_person(unit, name, status=Status.CANDIDATE)
     case = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2026, 1, 5))
-    # The kept deadline, as the services would have set it after a decision.
-    Case.objects.filter(pk=case.pk).update(
-        stage=Step.DECISION, due_on=due, due_label="Tổ chức lễ kết nạp"
-    )
-    return case
+    return set_deadline(case, due)
 
 
 def test_alerts_are_scoped_and_banded(world: World) -> None:
@@ -230,37 +237,44 @@ def test_the_list_page_costs_the_same_queries_for_more_alerts(world: World) -> N
     assert len(many) == len(few)
 
 
-def test_counts_walked_unit_by_unit_equal_the_plain_counts(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On PostgreSQL the header's count and the bands of part of the tree walk the scope's
-    units (`_each_units_cases`); they must count what the plain query counts."""
-    from django.db import connection
-
-    import dangvien.admission.alerts as alerts_module
-
-    for n, (unit, due) in enumerate(
-        [
-            ("cell_1", date(2026, 11, 1)),
-            ("cell_1", date(2026, 11, 26)),
-            ("cell_2", date(2026, 12, 10)),
-            ("kb_school", date(2026, 11, 20)),
-            ("kb_school", date(2026, 12, 22)),
-        ]
-    ):
+def test_kept_bands_and_header_count_equal_the_counts_over_the_cases(world: World) -> None:
+    """The bands and the header's count read the kept due counts (`tallies.dues`): for
+    several users and units they count what a count over the open cases counts."""
+    cases = [
         _case(world, f"Người {n}", due, unit)
-    walked_on_postgresql = alerts_module._each_units_cases(world.xa, None, "1", [], TODAY)
-    assert (walked_on_postgresql is not None) == (connection.vendor == "postgresql")
+        for n, (unit, due) in enumerate(
+            [
+                ("cell_1", date(2026, 11, 1)),
+                ("cell_1", date(2026, 11, 26)),
+                ("cell_2", date(2026, 12, 10)),
+                ("kb_school", date(2026, 11, 20)),
+                ("kb_school", date(2026, 12, 22)),
+                ("cell_2", date(2027, 2, 1)),  # beyond the month: in no band
+            ]
+        )
+    ]
     asked = [
         (world.xa, None),
         (world.tinh, None),
         (world.tinh, world.an_my),
+        (world.tinh, world.kinh_bac),  # outside the user's grant: nothing
         (None, world.bac_ninh),
+        (None, None),
     ]
-    walked = [alert_bands(user, TODAY, under=under) for user, under in asked]
-    header = [urgent_count(user, TODAY) for user in (world.bithu, world.xa, world.tinh)]
-    monkeypatch.setattr(alerts_module, "_each_units_cases", lambda *args: None)
-    assert walked == [alert_bands(user, TODAY, under=under) for user, under in asked]
-    assert header == [urgent_count(user, TODAY) for user in (world.bithu, world.xa, world.tinh)]
-    assert [sum(b.values()) for b in walked] == [3, 3, 3, 2]
-    assert header == [2, 2, 2]  # cell 1: due 01/11 and 26/11, within a week of TODAY
+
+    def counted(user: Any, under: Any) -> Counter[str]:
+        scope = Q() if user is None else scope_q(user, "unit__path")
+        if under is not None:
+            scope &= Q(unit__path__startswith=under.path)
+        open_cases = Case.objects.filter(scope, state=Case.State.OPEN, due_on__isnull=False)
+        limit = TODAY + timedelta(days=30)
+        return _band_counts(open_cases.filter(due_on__lte=limit), TODAY)
+
+    assert [alert_bands(u, TODAY, under=x) for u, x in asked] == [counted(u, x) for u, x in asked]
+    assert [sum(counted(u, x).values()) for u, x in asked] == [3, 3, 3, 0, 2, 5]
+    # cell 1: due 01/11 and 26/11, within a week of TODAY
+    assert [urgent_count(u, TODAY) for u in (world.bithu, world.xa, world.tinh)] == [2, 2, 2]
+    # A step that ends a case takes it out of the counts.
+    case_record_step(acting_user=None, case=cases[1], step=Step.WITHDRAWN, on=TODAY)
+    assert urgent_count(world.bithu, TODAY) == 1
+    assert alert_bands(world.xa, TODAY) == counted(world.xa, None)

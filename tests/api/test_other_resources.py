@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from dangvien.admission.models import Case, Source, Step
+from dangvien.admission.models import Case, Source
 from dangvien.admission.services import case_open
 from dangvien.targets.models import Target
+from tests.admission.factories import set_deadline
 from tests.api.conftest import Registry
 from tests.api.helpers import api_client, error_of, put_json
 from tests.conftest import World, logged_in
@@ -117,9 +118,7 @@ def _due(world: World, name: str, due: date) -> Case:
         source=Source.OTHER,
         on=date(2024, 1, 5),
     )
-    # The kept deadline, as the services set it after a decision (as the alerts' own tests).
-    Case.objects.filter(pk=case.pk).update(stage=Step.DECISION, due_on=due, due_label="Lễ kết nạp")
-    return case
+    return set_deadline(case, due, "Lễ kết nạp")
 
 
 def test_alerts_are_scoped_soonest_first_and_paged(world: World) -> None:

@@ -13,11 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dangvien.admission.models import Case, Source, Step
+from dangvien.admission.models import Source
 from dangvien.admission.services import case_open
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import NewUnit, unit_create
 from dangvien.people.models import Status
+from tests.admission.factories import set_deadline
 from tests.conftest import FOUNDED, World, logged_in
 from tests.people.factories import make_people, make_person
 from tests.reports.test_pages import match_rows, tables_in, xlsx_rows
@@ -217,9 +218,9 @@ def test_alerts_of_the_subtree_counted_with_a_link(world: World) -> None:
         ("Trần Thị Ánh", world.cell_2, today + timedelta(days=20)),
     ]:
         person = make_person(unit, name, status=Status.CANDIDATE)
-        case = case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2026, 1, 5))
-        Case.objects.filter(pk=case.pk).update(
-            stage=Step.DECISION, due_on=due, due_label="Tổ chức lễ kết nạp"
+        set_deadline(
+            case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2026, 1, 5)),
+            due,
         )
     html = logged_in("xa").get(f"/bao-cao/{world.an_my.pk}/").content.decode()
     assert "1 việc quá hạn, 0 việc đến hạn trong 7 ngày, 1 việc đến hạn trong 30 ngày." in html

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.services import tallies_recount
 
+# The findings that the recount repairs: the kept counts rebuilt from the records.
+KEPT_CHECKS = ("tally", "members", "dues")
+
 
 class Command(BaseCommand):
     help = (
@@ -27,7 +30,7 @@ class Command(BaseCommand):
         findings = check_integrity()
         for finding in findings:
             self.stdout.write(finding.message)
-        if options["repair_tallies"] and any(f.check in ("tally", "members") for f in findings):
+        if options["repair_tallies"] and any(f.check in KEPT_CHECKS for f in findings):
             rows = tallies_recount(acting_user=None)
             self.stdout.write(_("Đã tính lại số liệu tổng hợp: %(n)s dòng.") % {"n": rows})
         if findings:
