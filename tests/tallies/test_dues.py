@@ -3,12 +3,16 @@ cases, a move of the tree carries them, the rebuild and the integrity check agre
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from datetime import date
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from dangvien.admission.models import Case, Step
 from dangvien.admission.services import case_correct_event, case_record_step
@@ -100,3 +104,19 @@ def test_a_broken_due_count_is_listed_and_repaired(world: World) -> None:
         "tính lại được 1." in out.getvalue()
     )
     assert check_integrity() == []
+
+
+def test_the_migration_counts_the_cases_already_there(world: World) -> None:
+    members = cell_members(world.cell_1)
+    for n, last in enumerate(["cell_resolution", "decision"]):
+        drive_case(open_case(candidate(world.cell_1, f"Người {n}")), members, last)
+    drive_case(open_case(candidate(world.cell_2, "Người Khác")), members, "decision")
+    kept = sorted(CaseDue.objects.filter(total__gt=0).values_list("unit_id", "day", "total"))
+    CaseDue.objects.all().delete()
+    migration = importlib.import_module("dangvien.tallies.migrations.0003_case_due")
+    # The step only executes SQL; SQLite refuses a schema editor inside the test's
+    # transaction, so a stand-in runs it on the connection.
+    editor = SimpleNamespace(execute=lambda sql: connection.cursor().execute(sql))
+    migration.count_open_cases(apps, editor)
+    assert sorted(CaseDue.objects.values_list("unit_id", "day", "total")) == kept
+    assert len({unit for unit, _day, _n in kept}) == 6  # two cells, commune, town, province, root
