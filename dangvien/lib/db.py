@@ -80,8 +80,14 @@ class DeferredChecks:
     constraints: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @classmethod
-    def drop(cls, tables: list[str]) -> DeferredChecks:
+    def drop(cls, tables: list[str], *, foreign_keys_only: bool = False) -> DeferredChecks:
+        """`foreign_keys_only` (PostgreSQL): the foreign keys alone, for writers of these
+        tables on other connections at the same time — dropping a foreign key locks the
+        table it points to, which such writers, all reading it, would otherwise wait for
+        each other on (a deadlock)."""
         deferred = cls()
+        if foreign_keys_only and connection.vendor != "postgresql":
+            return deferred
         if connection.vendor == "sqlite":
             return cls._drop_sqlite(deferred, tables)
         if connection.vendor != "postgresql":
@@ -96,12 +102,16 @@ class DeferredChecks:
                 SELECT c.conrelid::regclass::text, c.conname, c.contype,
                        pg_get_constraintdef(c.oid)
                 FROM pg_constraint c
-                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype = ANY(%s)
                 ORDER BY c.contype, c.conname
                 """,
-                [tables],
+                [tables, ["f"] if foreign_keys_only else ["f", "u"]],
             )
             deferred.constraints = list(cursor.fetchall())
+            if foreign_keys_only:
+                for table, name, _kind, _definition in deferred.constraints:
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+                return deferred
             cursor.execute(
                 """
                 SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
