@@ -123,7 +123,7 @@ def _postgres_url(settings: dict[str, Any]) -> str:
     return f"postgres://{auth}/{quote(str(settings['NAME']), safe='')}?{query}"
 
 
-def wait_for(condition: Callable[[], bool], child: subprocess.Popen[str], what: str) -> None:
+def wait_for(condition: Callable[[], bool], child: subprocess.Popen[Any], what: str) -> None:
     """Poll until `condition` holds; fail if the child ends first or 60 s pass."""
     deadline = time.monotonic() + 60
     while not condition():
