@@ -41,6 +41,13 @@ def rules_on(on: date) -> dict[str, Rule]:
 
 
 def last_event(case: Case, step: str) -> CaseEvent | None:
+    """The latest uncorrected event of the step. A page that loaded the case's events with
+    their corrections (`prefetch_related`) is answered from them: the case page asks this
+    a dozen times for the steps it shows."""
+    loaded = getattr(case, "_prefetched_objects_cache", {}).get("events")
+    if loaded is not None:
+        found = [e for e in loaded if e.step == step and not e.corrections.all()]
+        return max(found, key=lambda e: (e.on, e.pk), default=None)
     return case.events.filter(step=step, corrections__isnull=True).order_by("-on", "-id").first()
 
 

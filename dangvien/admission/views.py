@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -249,11 +249,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(request.user, pk)
     _log_view(request, case, FileViewKind.CASE, request.get_full_path())
     today = timezone.localdate()
-    events = list(
-        case.events.select_related("corrects", "recorded_by")
+    loaded = (
+        CaseEvent.objects.select_related("corrects", "recorded_by")
         .prefetch_related("corrections", "attachments")
         .order_by("on", "id")
     )
+    # Loaded on the case, the rules' look-ups of its events read them from there.
+    prefetch_related_objects([case], Prefetch("events", queryset=loaded))
+    events = list(case.events.all())
     context = {
         "case": case,
         "events": events,

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from dangvien.rulebook.models import RuleVersion
 
-# Within `rules_cached()`, each rule's versions are read once: an import checks the same rules
-# for 100,000 rows, and a page asks the rules in force on the date of every step it shows (58
+# Within `rules_cached()`, the rulebook is read once: an import checks the same rules for
+# 100,000 rows, and a page asks the rules in force on the date of every step it shows (58
 # reads of the rulebook for one case page). Every request runs in such a block
-# (`RulesPerRequestMiddleware`). A rule has a handful of versions; all of them are kept.
+# (`RulesPerRequestMiddleware`). The rulebook is a few dozen versions: all of them are kept.
 _cache: contextvars.ContextVar[dict[str, list[Rule]] | None] = contextvars.ContextVar(
     "dangvien_rule_cache", default=None
 )
@@ -72,12 +74,20 @@ def rule_values(key: str) -> list[Any]:
 
 def _versions(key: str) -> list[Rule]:
     cache = _cache.get()
-    if cache is not None and key in cache:
-        return cache[key]
-    versions = [
-        Rule(key, v.value, v.title, v.source, v.effective_from)
-        for v in RuleVersion.objects.filter(key=key).order_by("-effective_from")
-    ]
-    if cache is not None:
-        cache[key] = versions
-    return versions
+    if cache is None:
+        return _read(RuleVersion.objects.filter(key=key)).get(key, [])
+    if not cache:
+        # The first rule a block asks for: the whole rulebook (a few dozen rows) in one
+        # query, since a page or an import goes on to ask for most of it.
+        cache.update(_read(RuleVersion.objects.all()))
+    return cache.get(key, [])
+
+
+def _read(versions: QuerySet[RuleVersion]) -> dict[str, list[Rule]]:
+    """The versions by key, newest first."""
+    found: dict[str, list[Rule]] = {}
+    for v in versions.order_by("key", "-effective_from"):
+        found.setdefault(v.key, []).append(
+            Rule(v.key, v.value, v.title, v.source, v.effective_from)
+        )
+    return found

@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db.models import Prefetch
 
-from dangvien.admission.models import CaseEvent, Source, Step
+from dangvien.admission.models import Case, CaseEvent, Source, Step
+from dangvien.admission.selectors import last_event
 from dangvien.admission.services import case_correct_event, case_open, case_record_step
 from dangvien.lib.errors import ServiceError
 from dangvien.people.models import Person, Status
+from tests.admission.factories import candidate, cell_members, drive_case, open_case
 from tests.conftest import World
 from tests.people.factories import make_person
 
@@ -89,3 +92,23 @@ def test_a_correction_is_a_new_event_pointing_at_the_old(world: World) -> None:
     assert CaseEvent.objects.filter(case=case, step=Step.HELPER).count() == 2
     with pytest.raises(ServiceError, match="đã được đính chính"):
         case_correct_event(acting_user=world.xa, event=event, reason="x")
+
+
+def test_the_latest_event_is_the_same_from_loaded_events_as_from_the_database(
+    world: World,
+) -> None:
+    members = cell_members(world.cell_1)
+    case = drive_case(open_case(candidate(world.cell_1)), members, Step.DECISION)
+    awareness = case.events.get(step=Step.AWARENESS_CLASS)
+    case_correct_event(
+        acting_user=None, event=awareness, on=date(2024, 2, 28), reason="Ghi nhầm ngày"
+    )
+    plain = Case.objects.get(pk=case.pk)
+    loaded = Case.objects.prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.prefetch_related("corrections"))
+    ).get(pk=case.pk)
+    for step in [*Step.values, "no_such_step"]:
+        assert last_event(loaded, step) == last_event(plain, step), step
+    corrected = last_event(loaded, Step.AWARENESS_CLASS)
+    assert corrected is not None
+    assert corrected.on == date(2024, 2, 28)  # the corrected 01/03 no longer counts
