@@ -91,6 +91,7 @@ VALIDATION_MESSAGES: dict[str, Promise] = {
     "literal_error": _("Giá trị không nằm trong danh sách cho phép: %(expected)s."),
     "list_type": _("Phải là một danh sách."),
     "too_long": _("Nhiều quá %(max_length)s phần tử."),
+    "too_short": _("Cần ít nhất %(min_length)s phần tử."),
     "model_type": _("Phải là một đối tượng JSON."),
     "model_attributes_type": _("Phải là một đối tượng JSON."),
     "dict_type": _("Phải là một đối tượng JSON."),

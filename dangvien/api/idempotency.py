@@ -41,7 +41,11 @@ def _fingerprint(request: HttpRequest, body: dict[str, Any]) -> str:
 
 
 def idempotent(
-    request: HttpRequest, body: dict[str, Any], write: Callable[[], dict[str, Any]]
+    request: HttpRequest,
+    body: dict[str, Any],
+    write: Callable[[], dict[str, Any]],
+    *,
+    status: int = 201,
 ) -> tuple[dict[str, Any], bool]:
     """Run `write` (which returns the JSON-ready answer) at most once per key; returns the
     answer and whether it is a replay of an earlier one."""
@@ -66,7 +70,7 @@ def idempotent(
             with transaction.atomic():
                 IdempotentWrite.objects.filter(token=token, created__lt=since).delete()
                 IdempotentWrite.objects.create(
-                    token=token, key=key, fingerprint=fingerprint, status=201, response=answer
+                    token=token, key=key, fingerprint=fingerprint, status=status, response=answer
                 )
         except IntegrityError:
             # Raised inside the outer block: the write above is rolled back with it.

@@ -20,7 +20,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from dangvien.api.endpoints import alerts, cases, me, people, reports, targets, training, units
+from dangvien.api.endpoints import (
+    alerts,
+    cases,
+    imports,
+    me,
+    people,
+    reports,
+    targets,
+    training,
+    units,
+)
 from dangvien.api.errors import (
     MESSAGES,
     ApiError,
@@ -116,6 +126,7 @@ for router in (
     people.router,
     cases.router,
     training.router,
+    imports.router,
     targets.router,
     reports.router,
     alerts.router,

@@ -17,13 +17,15 @@ from dangvien.admission.models import Introducer, Source, Step
 from dangvien.api.errors import ERROR_STATUSES
 from dangvien.api.pagination import MAX_LIMIT
 from dangvien.targets.rules import MAX_ADMISSIONS
-from dangvien.training.models import ClassKind
+from dangvien.training.models import ClassKind, Result
 
 # Dates the API accepts: the party's history to the end of the periods the reports know.
 FIRST_DAY = date(1930, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 SMALL = 32767  # the largest value of a small positive integer column
 MAX_ID = 2**63 - 1
+# The most rows a list in a write's body may hold (people to enrol, results to record).
+MAX_ROWS = 1000
 
 
 def _storable(value: str) -> str:
@@ -319,6 +321,19 @@ class StepOut(Schema):
     case: CaseOut
 
 
+class CorrectionIn(Schema):
+    """What a correction may change, as the correction form has it: a field left out keeps
+    the corrected event's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(max_length=4000, description="Lý do và căn cứ đính chính (bắt buộc).")
+    on: date | None = day_field("Ngày đúng của bước.", None)
+    document_number: Text | None = Field(None, max_length=64)
+    signed_by: Text | None = Field(None, max_length=120)
+    note: Text | None = Field(None, max_length=4000)
+
+
 # --- classes --------------------------------------------------------------------------
 
 
@@ -352,6 +367,48 @@ class EnrolmentOut(Schema):
 
 class ClassDetailOut(ClassOut):
     enrolments: list[EnrolmentOut]
+
+
+class ClassIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    organiser_id: Id = Field(description="Đơn vị mở lớp: cấp ủy trên chi bộ hoặc trung tâm.")
+    kind: ClassKind
+    name: Text = Field(max_length=200)
+    place: Text = Field("", max_length=200)
+    start: date = day_field("Ngày khai giảng.")
+    end: date = day_field("Ngày kết thúc.")
+    note: Text = Field("", max_length=4000)
+
+
+class EnrolIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    person_ids: list[Id] = Field(
+        min_length=1,
+        max_length=MAX_ROWS,
+        description="Người ghi danh; người đã có trong lớp được bỏ qua.",
+    )
+
+
+class ResultIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: Id = Field(description="Học viên của lớp.")
+    attended: bool | None = Field(None, description="Có dự học; null là chưa ghi.")
+    result: Result
+    certificate_number: Text = Field("", max_length=64)
+    certificate_date: date | None = day_field("Ngày cấp giấy chứng nhận.", None)
+
+
+class ResultsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    results: list[ResultIn] = Field(
+        min_length=1,
+        max_length=MAX_ROWS,
+        description="Kết quả của những học viên được gửi; học viên khác giữ nguyên.",
+    )
 
 
 # --- targets --------------------------------------------------------------------------
@@ -400,6 +457,16 @@ class TargetIn(Schema):
     document: Text = Field("", max_length=120)
     assigned_on: date | None = day_field("Ngày giao chỉ tiêu.", None)
     note: Text = Field("", max_length=4000)
+
+
+# --- imports --------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    kind: str
+    unit: UnitRef
+    created: int
+    person_ids: list[int] = Field(description="Những người vừa được thêm, theo thứ tự dòng.")
 
 
 # --- reports --------------------------------------------------------------------------

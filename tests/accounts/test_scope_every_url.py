@@ -32,6 +32,7 @@ from dangvien.api.services import api_token_create
 from dangvien.lib.models import CalendarDay
 from dangvien.people.models import ImportJob
 from dangvien.targets.models import Target
+from dangvien.training.models import Enrolment, TrainingClass
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
 from tests.training.factories import make_class
@@ -113,6 +114,8 @@ def _foreign_objects(world: World) -> dict[str, str]:
         "api:*:unit_id": str(world.cell_1.pk),
         "api:*:person_id": str(person.pk),
         "api:*:case_id": str(case.pk),
+        "api:*:event_id": str(listed.pk),
+        "api:*:kind": "members",
         "api:*:class_id": str(training_class.pk),
         "api:*:name": "achievement",
         "api:*:period": "2026",
@@ -226,6 +229,12 @@ def _api_bodies(foreign: dict[str, str]) -> dict[str, dict[str, Any]]:
         "api/v1/cases/<case_id>/steps": {"step": "helper", "on": "2026-01-06",
                                          "helper_id": int(foreign["api:*:person_id"])},
         "api/v1/targets/<unit_id>/<period>": {"admissions": 3},
+        "api/v1/cases/<case_id>/events/<event_id>/corrections": {"reason": "Sai số văn bản"},
+        "api/v1/classes": {"organiser_id": int(foreign["api:*:unit_id"]), "kind": "awareness",
+                           "name": "Lớp ngoài", "start": "2026-01-05", "end": "2026-01-09"},
+        "api/v1/classes/<class_id>/enrolments": {"person_ids": [int(foreign["api:body:spare"])]},
+        "api/v1/classes/<class_id>/results": {
+            "results": [{"person_id": int(foreign["api:body:spare"]), "result": "pending"}]},
     }  # fmt: skip
 
 
@@ -275,6 +284,8 @@ def test_every_api_url_hides_a_sibling_subtree_from_a_token(world: World) -> Non
     assert case.events.count() == 1
     assert not Case.objects.filter(person__full_name=FOREIGN_SPARE).exists()
     assert not Target.objects.exists()
+    assert TrainingClass.objects.count() == 1
+    assert not Enrolment.objects.exists()
     assert len(routes) >= 15
 
 

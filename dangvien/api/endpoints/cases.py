@@ -19,6 +19,7 @@ from dangvien.admission.forms import HELPER_STEPS
 from dangvien.admission.models import Case, Introducer, Source, Step
 from dangvien.admission.services import (
     NewIntroducer,
+    case_correct_event,
     case_open,
     case_record_step,
     required_role,
@@ -28,6 +29,7 @@ from dangvien.api.errors import (
     api_error,
     call_service,
     invalid,
+    not_found,
     problem,
     rule_cited_in,
 )
@@ -39,6 +41,7 @@ from dangvien.api.schemas import (
     CaseOpenIn,
     CaseOut,
     CasePage,
+    CorrectionIn,
     Cursor,
     Id,
     Limit,
@@ -296,6 +299,50 @@ def case_step(
         moved = _case_for(request, case.pk)
         return StepOut.model_validate(
             {"event": event_out(event, False), "case": case_out(moved)}
+        ).model_dump(mode="json")
+
+    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
+    _replayed(response, replayed)
+    return Status(201, answer)
+
+
+@router.post(
+    "/cases/{case_id}/events/{event_id}/corrections",
+    response=answers(201, StepOut, write=True),
+    auth=WRITE_AUTH,
+    summary="Đính chính một bước đã ghi (ngày, văn bản, người ký, ghi chú) kèm lý do",
+    description="Cần vai trò phê duyệt. Hồ sơ không bị sửa: bản đính chính là một bước mới "
+    "trỏ tới bước được đính chính (corrects_id). Trường không gửi giữ nguyên giá trị cũ. "
+    "Nhận tiêu đề Idempotency-Key để gửi lại an toàn.",
+)
+def case_event_correct(
+    request: HttpRequest,
+    response: HttpResponse,
+    case_id: Id,
+    event_id: Id,
+    payload: CorrectionIn,
+) -> Status[dict[str, Any]]:
+    case = _case_for(request, case_id)
+    # An event of another case is not found, as on the correction page.
+    event = case.events.filter(pk=event_id).first()
+    if event is None:
+        raise not_found()
+
+    def write() -> dict[str, Any]:
+        correction = call_service(
+            lambda: case_correct_event(
+                acting_user=request.user,
+                event=event,
+                reason=payload.reason,
+                on=payload.on,
+                document_number=payload.document_number,
+                signed_by=payload.signed_by,
+                note=payload.note,
+            )
+        )
+        moved = _case_for(request, case.pk)
+        return StepOut.model_validate(
+            {"event": event_out(correction, False), "case": case_out(moved)}
         ).model_dump(mode="json")
 
     answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
