@@ -262,6 +262,25 @@ def test_enrolling_outside_the_subtree_is_a_404(world: World, registry: Registry
     assert not Enrolment.objects.exists()
 
 
+def test_a_cell_secretary_reads_the_communes_class_but_may_not_write_to_it(
+    world: World, registry: Registry
+) -> None:
+    training_class = _enrolled_class(world, registry)
+    url = f"/api/v1/classes/{training_class.pk}"
+    client = api_client(world.bithu)
+    assert [e["person"]["id"] for e in client.get(url).json()["enrolments"]] == [
+        registry.candidate.pk
+    ]
+    spare = make_person(world.cell_1, "Đỗ Thị Hoa", status=Status.CANDIDATE)
+    error = error_of(
+        post_json(client, f"{url}/enrolments", {"person_ids": [spare.pk]}), 403, "forbidden"
+    )
+    assert error["message"]["vi"].startswith("Bạn không có quyền Nhập liệu")
+    body = {"results": [{**PASSED, "person_id": registry.candidate.pk}]}
+    error_of(put_json(client, f"{url}/results", body), 403, "forbidden")
+    assert Enrolment.objects.get().result == Result.PENDING
+
+
 def _enrolled_class(world: World, registry: Registry) -> TrainingClass:
     training_class = make_class(world.an_my)
     post_json(
