@@ -94,11 +94,10 @@ def _request_id() -> Iterator[str]:
     if context is not None:
         yield context.request_id
         return
-    token = set_current_request(RequestContext(str(uuid.uuid4()), None, ""))
+    made = RequestContext(str(uuid.uuid4()), None, "")
+    token = set_current_request(made)
     try:
-        context = current_request()
-        assert context is not None
-        yield context.request_id
+        yield made.request_id
     finally:
         reset_current_request(token)
 
