@@ -198,6 +198,29 @@ class Person(models.Model):
         return str(self.birth_year)
 
 
+class PersonName(models.Model):
+    """One name as the search reads it: a (sort key, folded name) pair that some person has.
+
+    The search finds the names whose words the query's words begin (a few hundred of the
+    country's names, not millions of people), then reads their people through the name
+    order's index, already sorted (`selectors.people_search`). Kept by the services that
+    write a person's name, by the synthetic loader and by migration people 0007;
+    `check-integrity` lists people whose pair is missing. A name nobody has any more stays:
+    it finds no one.
+    """
+
+    search_text = models.CharField(max_length=200)
+    sort_key = SortKeyField(max_length=400)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sort_key", "search_text"], name="person_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.search_text
+
+
 class StatusEvent(RecordedEvent):
     """One change of status (admitted, recognised, removed, left, deceased…) with its basis.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from dangvien.people.models import (
     Category,
     MassOrgMembership,
     Person,
+    PersonName,
     PositionHolding,
     Reconciliation,
     ResidenceRegistration,
@@ -167,6 +168,29 @@ def _derived(person: Person) -> None:
     person.sort_key = name_sort_key(person.full_name)[:400]
 
 
+def _keep_names(people: Sequence[Person]) -> None:
+    """The names table holds every person's name (the search reads it first). Derived rows,
+    like the search text: the write that names the person is the audited one. A name already
+    there is left as it is (also when another transaction adds it at the same moment)."""
+    pairs = {(p.sort_key, p.search_text) for p in people}
+    PersonName.objects.bulk_create(
+        [PersonName(sort_key=key, search_text=text) for key, text in sorted(pairs)],
+        ignore_conflicts=True,
+    )
+
+
+def person_names_fill() -> None:
+    """Add the names of people written without the services (the synthetic loader's COPY):
+    one statement for any number of people."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO people_personname (search_text, sort_key) "
+            "SELECT DISTINCT p.search_text, p.sort_key FROM people_person p "
+            "WHERE NOT EXISTS (SELECT 1 FROM people_personname n "
+            "WHERE n.sort_key = p.sort_key AND n.search_text = p.search_text)"
+        )
+
+
 # --- create ---------------------------------------------------------------------------
 
 
@@ -236,6 +260,7 @@ def people_bulk_create(
                 _derived(person)
                 people.append(person)
             people = Person.objects.bulk_create(people)
+            _keep_names(people)
             StatusEvent.objects.bulk_create(
                 [
                     StatusEvent(
@@ -355,6 +380,8 @@ def _update_locked(
         person.admission_unit = person.unit
         fields.append("admission_unit")
     person.save(update_fields=fields)
+    if "full_name" in changed:
+        _keep_names([person])
     tally_admission_moved(
         before=admission_before, after=(person.admission_unit_id, person.decision_date)
     )

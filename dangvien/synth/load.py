@@ -25,6 +25,7 @@ from dangvien.lib.selectors import working_calendar
 from dangvien.orgs import geography
 from dangvien.orgs.models import Reorganisation, ReorganisationUnit, Unit, UnitVersion
 from dangvien.people.models import Category, Person, PositionHolding, StatusEvent
+from dangvien.people.services import person_names_fill
 from dangvien.rulebook.selectors import rule_in_force, rules_cached
 from dangvien.synth.generate import COLUMNS, TABLES, Context, Plan, generate
 from dangvien.tallies.services import tallies_recount
@@ -186,6 +187,9 @@ def load_world(plan: Plan, *, on_progress: Progress | None = None) -> LoadResult
         if deferred.indexes:
             result.seconds["indexes"] = time.perf_counter() - started_indexes
         _reset_sequences()
+        # The names the search reads first (`people.PersonName`), from the people just
+        # written: one INSERT … SELECT DISTINCT.
+        person_names_fill()
         # One audit event for the whole load, on the reorganisation that created the tree.
         audit_record(
             actor=None,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from dangvien.admission.certificates import cases_with_wrong_certificate
@@ -18,7 +18,7 @@ from dangvien.admission.models import CaseAttachment
 from dangvien.lib.db import db_date
 from dangvien.orgs.models import Unit, UnitVersion
 from dangvien.orgs.rules import path_step
-from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.people.models import Person, PersonName, Status, StatusEvent
 from dangvien.tallies.dues import due_differences
 from dangvien.tallies.members import member_differences
 from dangvien.tallies.models import Metric, Tally
@@ -30,8 +30,8 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    # "tally", "members", "dues", "path", "version", "status", "orphan", "certificate",
-    # "attachment"
+    # "tally", "members", "dues", "path", "version", "status", "name", "orphan",
+    # "certificate", "attachment"
     check: str
     message: str
 
@@ -190,6 +190,25 @@ def _statuses() -> Iterator[Finding]:
             )
 
 
+def _names() -> Iterator[Finding]:
+    """Each person's name is in the names table the search reads first (`people.PersonName`):
+    a person missing there is found by no search. One anti-join over the people."""
+    named = PersonName.objects.filter(
+        sort_key=OuterRef("sort_key"), search_text=OuterRef("search_text")
+    )
+    missing = (
+        Person.objects.filter(~Exists(named))
+        .values_list("pk", "full_name", "unit__code")
+        .order_by("pk")
+    )
+    for pk, name, unit in missing:
+        yield Finding(
+            "name",
+            _("%(name)s (#%(pk)s, %(unit)s) không có trong bảng tên để tìm kiếm.")
+            % {"name": name, "pk": pk, "unit": unit},
+        )
+
+
 def _orphans() -> Iterator[Finding]:
     """Rows that point at nothing sensible."""
     stranded = (
@@ -294,13 +313,14 @@ def _day(value: date | str | None) -> str:
 
 def check_integrity() -> list[Finding]:
     """Every difference found, in the order: kept counts, kept member counts, kept due
-    counts, tree, statuses, orphans, kept certificate dates, attachment files."""
+    counts, tree, statuses, names, orphans, kept certificate dates, attachment files."""
     return [
         *_tallies(),
         *_members(),
         *_dues(),
         *_paths(),
         *_statuses(),
+        *_names(),
         *_orphans(),
         *_certificates(),
         *_attachments(),
