@@ -49,6 +49,9 @@ PG_BIN_DIR = Path(env_str("DANGVIEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 API_RATE_PER_MINUTE = env_int("DANGVIEN_API_RATE_PER_MINUTE", 120, minimum=1)
 # How long a rendered dashboard is kept for the same session (seconds; 0: never). Any write
 # makes it stale at once (`reports.cache`): this only bounds the memory it holds.
+# A background import that gave no sign of life for this long is shown as interrupted (its
+# worker was killed or the server restarted) and may be abandoned by its unit's editor.
+IMPORT_STALL_MINUTES = env_int("DANGVIEN_IMPORT_STALL_MINUTES", 15, minimum=1)
 PAGE_CACHE_SECONDS = env_int("DANGVIEN_PAGE_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 API_TOKEN_MAX_DAYS = env_int("DANGVIEN_API_TOKEN_MAX_DAYS", 365, minimum=1)
 ALLOWED_HOSTS = env_list("DANGVIEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])

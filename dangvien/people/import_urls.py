@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", views.job_detail, name="job"),
     path("<int:pk>/tien-do/", views.progress, name="progress"),
     path("<int:pk>/ghi/", views.commit, name="commit"),
+    path("<int:pk>/bo/", views.abandon, name="abandon"),
 ]

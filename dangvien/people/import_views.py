@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,16 +21,11 @@ from dangvien.accounts.selectors import AnyUser, scoped, units_visible_to
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.xlsx import MAX_UPLOAD_BYTES
 from dangvien.orgs.models import Unit
-from dangvien.people.importer import KINDS, import_job_create
+from dangvien.people.importer import KINDS, import_job_abandon, import_job_create
 from dangvien.people.models import ImportJob
 from dangvien.people.tasks import import_check, import_commit
 from dangvien.people.workbook import template_xlsx
 
-_RUNNING = (
-    ImportJob.State.QUEUED,
-    ImportJob.State.CHECKING,
-    ImportJob.State.IMPORTING,
-)
 _SHOWN_PROBLEMS = 1000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,9 +101,13 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _context(job: ImportJob) -> dict[str, Any]:
     problems = job.problems if isinstance(job.problems, list) else []
+    stalled = job.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES)
     return {
         "job": job,
-        "running": job.state in _RUNNING,
+        # A stalled job is no longer polled: it offers to be abandoned instead.
+        "running": job.running and not stalled,
+        "stalled": stalled,
+        "stall_minutes": settings.IMPORT_STALL_MINUTES,
         "problems": problems[:_SHOWN_PROBLEMS],
         "more_problems": max(len(problems) - _SHOWN_PROBLEMS, 0),
         "problem_count": len(problems),
@@ -130,4 +132,14 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     if job.state != ImportJob.State.CHECKED:
         raise Http404(_("Lần nhập này không ở trạng thái chờ ghi."))
     import_commit.enqueue(job.pk)
+    return redirect("people_import:job", pk=job.pk)
+
+
+@require_POST
+def abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request.user, pk)
+    try:
+        import_job_abandon(acting_user=request.user, job=job)
+    except (ServiceError, PermissionDenied) as error:
+        messages.error(request, str(error))
     return redirect("people_import:job", pk=job.pk)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
@@ -547,3 +549,44 @@ def import_job_create(
             changes={"file_name": file_name[:200], "kind": kind, "size": len(content)},
         )
     return job
+
+
+def import_job_abandon(*, acting_user: Actor, job: ImportJob) -> ImportJob:
+    """Close a job whose background task was interrupted (`ImportJob.stalled`): it is marked
+    as not imported, the uploaded file (personal data) is dropped, and the unit's editor may
+    upload the file again. Nothing of the file was written: an import is one transaction.
+    A job still showing signs of life is refused."""
+    minutes = settings.IMPORT_STALL_MINUTES
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("unit").get(pk=job.pk)
+        require_role(acting_user, job.unit, Role.EDITOR)
+        if not job.stalled(timezone.now(), minutes):
+            raise ServiceError(
+                [
+                    Problem(
+                        "state",
+                        _("Lần nhập này chưa dừng quá %(n)s phút (hoặc đã xong): chưa thể bỏ.")
+                        % {"n": minutes},
+                    )
+                ]
+            )
+        before = job.state
+        job.state = ImportJob.State.FAILED
+        job.content = b""
+        job.problems = [{"row": 0, "column": "", "message": str(INTERRUPTED)}]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "content", "problems", "finished_at"])
+        audit_record(
+            actor=acting_user,
+            action="import.abandon",
+            target=job,
+            unit=job.unit,
+            changes={"state": [before, job.state]},
+        )
+    return job
+
+
+INTERRUPTED = gettext_lazy(
+    "Lần nhập bị gián đoạn (máy chủ khởi động lại hoặc tiến trình nền dừng): chưa ghi dòng "
+    "nào. Hãy gửi lại tệp."
+)

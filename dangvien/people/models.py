@@ -8,6 +8,7 @@ history that explains them is in `StatusEvent` (and the audit trail). Only the s
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -403,6 +404,9 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The background task's last sign of life (each state change and progress step): a
+    # running job that has not moved for `IMPORT_STALL_MINUTES` was interrupted.
+    touched_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -412,6 +416,17 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.CHECKING, self.State.IMPORTING)
+
+    def stalled(self, now: datetime, minutes: int) -> bool:
+        """Running, and no sign of life for `minutes`: its task was killed (the server
+        restarted, the worker stopped) and will not finish. An import is one transaction,
+        so such a job wrote nothing."""
+        last = self.touched_at or self.created_at
+        return self.running and last < now - timedelta(minutes=minutes)
 
 
 class FileViewKind(models.TextChoices):

@@ -14,7 +14,8 @@ _TOTAL_UNKNOWN = 0
 
 
 def _set(job_id: int, **values: object) -> None:
-    ImportJob.objects.filter(pk=job_id).update(**values)
+    # Every write of the task is also its sign of life (`ImportJob.stalled`).
+    ImportJob.objects.filter(pk=job_id).update(**values, touched_at=timezone.now())
 
 
 def _run(job: ImportJob, *, dry_run: bool) -> ImportReport:
@@ -69,7 +70,7 @@ def import_commit(job_id: int) -> int:
     """Write the checked workbook: every row or (on any problem found now) none."""
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     updated = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CHECKED).update(
-        state=ImportJob.State.IMPORTING, processed=0
+        state=ImportJob.State.IMPORTING, processed=0, touched_at=timezone.now()
     )
     if not updated:
         return 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.people.models import ImportJob, Person
@@ -88,6 +91,53 @@ def test_running_job_polls_with_a_progress_bar(world: World) -> None:
     assert f'hx-get="/nhap-excel/{job.pk}/tien-do/"' in page
     assert 'hx-trigger="every 1s"' in page
     assert '<progress id="import-progress" max="10" value="4">' in page
+
+
+def test_an_interrupted_job_is_shown_so_and_may_be_abandoned(world: World) -> None:
+    """A task killed mid-import leaves its job "importing" for ever (nothing was written: one
+    transaction). After IMPORT_STALL_MINUTES without a sign of life the page says so and
+    offers to abandon it; a job that still moves cannot be abandoned."""
+    job = ImportJob.objects.create(
+        kind="members",
+        unit=world.cell_1,
+        file_name="x.xlsx",
+        content=b"PK personal data",
+        state=ImportJob.State.IMPORTING,
+        total=10,
+        processed=4,
+    )
+    client = logged_in("bithu")
+    page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "Bỏ lần nhập này" not in page
+    client.post(f"/nhap-excel/{job.pk}/bo/")
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.IMPORTING  # still alive: refused
+    assert not AuditEvent.objects.filter(action="import.abandon").exists()
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        touched_at=timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    )
+    page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
+    assert "không tiến triển đã hơn 15 phút" in page
+    assert "hx-trigger" not in page
+    assert logged_in("ngoai").post(f"/nhap-excel/{job.pk}/bo/").status_code == 404
+    assert client.post(f"/nhap-excel/{job.pk}/bo/").status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert bytes(job.content) == b""
+    assert "bị gián đoạn" in job.problems[0]["message"]
+    assert AuditEvent.objects.filter(action="import.abandon", target_id=str(job.pk)).exists()
+    assert "Hãy gửi lại tệp" in client.get(f"/nhap-excel/{job.pk}/").content.decode()
+
+
+def test_the_tasks_mark_each_step_as_a_sign_of_life(world: World) -> None:
+    good = workbook([row("Nguyễn Thị An")])
+    job = _upload(logged_in("bithu"), world, good)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKED
+    assert job.touched_at is not None
+    assert not job.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES)
 
 
 def test_jobs_are_scoped(world: World) -> None:
