@@ -20,9 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from ninja import Status
 
 from dangvien.api.auth import token_of
 from dangvien.api.errors import api_error, invalid
@@ -76,3 +77,19 @@ def idempotent(
             # Raised inside the outer block: the write above is rolled back with it.
             raise api_error(409, "idempotency_in_progress") from None
     return answer, False
+
+
+def answered_once(
+    request: HttpRequest,
+    response: HttpResponse,
+    body: dict[str, Any],
+    write: Callable[[], dict[str, Any]],
+    *,
+    status: int = 201,
+) -> Status[dict[str, Any]]:
+    """An endpoint's write through `idempotent`: its answer with its status, and the replay
+    header when it is an earlier answer sent again."""
+    answer, replayed = idempotent(request, body, write, status=status)
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return Status(status, answer)

@@ -77,16 +77,21 @@ def test_upload_check_fix_commit(world: World) -> None:
     assert Person.objects.count() == 2
 
 
-def test_running_job_polls_with_a_progress_bar(world: World) -> None:
-    job = ImportJob.objects.create(
+def _running_job(world: World, state: str, content: bytes = b"") -> ImportJob:
+    """A job its background task is working on: 4 rows of 10 done."""
+    return ImportJob.objects.create(
         kind="members",
         unit=world.cell_1,
         file_name="x.xlsx",
-        content=b"",
-        state=ImportJob.State.CHECKING,
+        content=content,
+        state=state,
         total=10,
         processed=4,
     )
+
+
+def test_running_job_polls_with_a_progress_bar(world: World) -> None:
+    job = _running_job(world, ImportJob.State.CHECKING)
     page = logged_in("bithu").get(f"/nhap-excel/{job.pk}/").content.decode()
     assert f'hx-get="/nhap-excel/{job.pk}/tien-do/"' in page
     assert 'hx-trigger="every 1s"' in page
@@ -97,15 +102,7 @@ def test_an_interrupted_job_is_shown_so_and_may_be_abandoned(world: World) -> No
     """A task killed mid-import leaves its job "importing" for ever (nothing was written: one
     transaction). After IMPORT_STALL_MINUTES without a sign of life the page says so and
     offers to abandon it; a job that still moves cannot be abandoned."""
-    job = ImportJob.objects.create(
-        kind="members",
-        unit=world.cell_1,
-        file_name="x.xlsx",
-        content=b"PK personal data",
-        state=ImportJob.State.IMPORTING,
-        total=10,
-        processed=4,
-    )
+    job = _running_job(world, ImportJob.State.IMPORTING, b"PK personal data")
     client = logged_in("bithu")
     page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page

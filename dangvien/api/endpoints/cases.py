@@ -33,7 +33,7 @@ from dangvien.api.errors import (
     problem,
     rule_cited_in,
 )
-from dangvien.api.idempotency import REPLAYED_HEADER, idempotent
+from dangvien.api.idempotency import answered_once
 from dangvien.api.outputs import case_out, event_out
 from dangvien.api.pagination import DEFAULT_LIMIT, Keyset, keyset_page
 from dangvien.api.schemas import (
@@ -152,11 +152,6 @@ def case_detail(request: HttpRequest, case_id: Id) -> dict[str, Any]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _replayed(response: HttpResponse, replayed: bool) -> None:
-    if replayed:
-        response[REPLAYED_HEADER] = "true"
-
-
 @router.post(
     "/cases",
     response=answers(201, CaseOut, write=True),
@@ -178,9 +173,7 @@ def case_create(
         case = _case_for(request, case.pk)
         return CaseOut.model_validate(case_out(case)).model_dump(mode="json")
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
-    _replayed(response, replayed)
-    return Status(201, answer)
+    return answered_once(request, response, payload.model_dump(mode="json"), write)
 
 
 def _check_fields(payload: StepIn) -> None:
@@ -301,9 +294,7 @@ def case_step(
             {"event": event_out(event, False), "case": case_out(moved)}
         ).model_dump(mode="json")
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
-    _replayed(response, replayed)
-    return Status(201, answer)
+    return answered_once(request, response, payload.model_dump(mode="json"), write)
 
 
 @router.post(
@@ -345,6 +336,4 @@ def case_event_correct(
             {"event": event_out(correction, False), "case": case_out(moved)}
         ).model_dump(mode="json")
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
-    _replayed(response, replayed)
-    return Status(201, answer)
+    return answered_once(request, response, payload.model_dump(mode="json"), write)

@@ -42,7 +42,7 @@ from dangvien.api.errors import (
     problem,
     rule_cited_in,
 )
-from dangvien.api.idempotency import REPLAYED_HEADER, idempotent
+from dangvien.api.idempotency import answered_once
 from dangvien.api.outputs import unit_ref
 from dangvien.api.schemas import Id, ImportOut, answers
 from dangvien.lib.xlsx import MAX_UPLOAD_BYTES
@@ -169,9 +169,6 @@ def people_import(
         raise api_error(422, "refused", problems=[problem(FILE_FIELD, message)])
     content = file.read()
     body = {"kind": str(kind), "unit": unit, "sha256": hashlib.sha256(content).hexdigest()}
-    answer, replayed = idempotent(
-        request, body, lambda: _import(request, found, str(kind), content)
+    return answered_once(
+        request, response, body, lambda: _import(request, found, str(kind), content)
     )
-    if replayed:
-        response[REPLAYED_HEADER] = "true"
-    return Status(201, answer)

@@ -13,7 +13,7 @@ from ninja import Query, Router, Status
 from dangvien.accounts.selectors import unit_get_for_user
 from dangvien.api.auth import READ_AUTH, WRITE_AUTH
 from dangvien.api.errors import call_service, invalid, not_found
-from dangvien.api.idempotency import REPLAYED_HEADER, idempotent
+from dangvien.api.idempotency import answered_once
 from dangvien.api.outputs import class_out, enrolment_out
 from dangvien.api.pagination import DEFAULT_LIMIT, Keyset, keyset_page
 from dangvien.api.schemas import (
@@ -86,11 +86,6 @@ def _class_detail(request: HttpRequest, training_class: TrainingClass) -> dict[s
 # --- writing ------------------------------------------------------------------------------
 
 
-def _replayed(response: HttpResponse, replayed: bool) -> None:
-    if replayed:
-        response[REPLAYED_HEADER] = "true"
-
-
 @router.post(
     "/classes",
     response=answers(201, ClassOut, write=True),
@@ -119,9 +114,7 @@ def class_create(
         )
         return ClassOut.model_validate(class_out(created, 0, 0)).model_dump(mode="json")
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
-    _replayed(response, replayed)
-    return Status(201, answer)
+    return answered_once(request, response, payload.model_dump(mode="json"), write)
 
 
 @router.post(
@@ -153,9 +146,7 @@ def class_enrol(
             mode="json"
         )
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write)
-    _replayed(response, replayed)
-    return Status(201, answer)
+    return answered_once(request, response, payload.model_dump(mode="json"), write)
 
 
 @router.put(
@@ -169,7 +160,7 @@ def class_enrol(
 )
 def class_results(
     request: HttpRequest, response: HttpResponse, class_id: Id, payload: ResultsIn
-) -> dict[str, Any]:
+) -> Status[dict[str, Any]]:
     training_class = class_get_for_user(request.user, class_id)
     enrolments = {e.person_id: e for e in class_enrolments(request.user, training_class)}
     entries: list[services.ResultEntry] = []
@@ -201,6 +192,4 @@ def class_results(
             mode="json"
         )
 
-    answer, replayed = idempotent(request, payload.model_dump(mode="json"), write, status=200)
-    _replayed(response, replayed)
-    return answer
+    return answered_once(request, response, payload.model_dump(mode="json"), write, status=200)
