@@ -14,10 +14,15 @@ from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import CaseEvent, Step
 from dangvien.people.models import Person, Status, StatusEvent
 from dangvien.tallies.integrity import check_integrity
-from dangvien.tallies.models import Tally
 from tests.admission.factories import cell_members
 from tests.conftest import World
-from tests.reliability.cases import case_before_ceremony, record_ceremony
+from tests.reliability.cases import (
+    assert_step_undone,
+    case_before_ceremony,
+    kept_tallies,
+    record_ceremony,
+    step_snapshot,
+)
 from tests.reliability.processes import (
     ChildDatabase,
     kill,
@@ -47,10 +52,6 @@ def _import(file: Path) -> list[str]:
     return ["-m", "dangvien.cli", "import", "members", str(file), "--unit", CELL]
 
 
-def _tallies() -> list[tuple[int, object, str, int]]:
-    return list(Tally.objects.values_list("unit_id", "month", "metric", "total").order_by("pk"))
-
-
 def test_an_import_killed_while_writing_leaves_nothing_and_runs_again_once(
     world: World, child_db: ChildDatabase, tmp_path: Path
 ) -> None:
@@ -60,7 +61,7 @@ def test_an_import_killed_while_writing_leaves_nothing_and_runs_again_once(
         Person.objects.count(),
         StatusEvent.objects.count(),
         AuditEvent.objects.count(),
-        _tallies(),
+        kept_tallies(),
     )
     child_db.push()
     child = child_db.start(_import(file))
@@ -79,7 +80,7 @@ def test_an_import_killed_while_writing_leaves_nothing_and_runs_again_once(
     assert Person.objects.count() == people
     assert StatusEvent.objects.count() == events
     assert AuditEvent.objects.count() == audit
-    assert _tallies() == tallies
+    assert kept_tallies() == tallies
     assert check_integrity() == []
     checked = child_db.run(["-m", "dangvien.cli", "check-integrity"])
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -109,11 +110,7 @@ def test_a_step_killed_before_its_commit_leaves_the_case_as_it_was(
 ) -> None:
     case = case_before_ceremony(world.cell_1, "Nguyễn Thị Thu Hà", cell_members(world.cell_1))
     person = case.person
-    events, audit, tallies = (
-        list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),
-        AuditEvent.objects.count(),
-        _tallies(),
-    )
+    before = step_snapshot(case)
     child_db.push()
     child = child_db.start(["-m", "tests.reliability.hold_step", str(case.pk)])
     wait_for_output(child, "recorded")
@@ -125,14 +122,7 @@ def test_a_step_killed_before_its_commit_leaves_the_case_as_it_was(
         wait_until_alone()
     child_db.pull()
 
-    case.refresh_from_db()
-    person.refresh_from_db()
-    assert case.stage == Step.DECISION
-    assert list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)) == events
-    assert (person.status, person.decision_date) == (Status.CANDIDATE, None)
-    assert AuditEvent.objects.count() == audit
-    assert _tallies() == tallies
-    assert check_integrity() == []
+    assert_step_undone(case, before)
 
     record_ceremony(case)
     case.refresh_from_db()
@@ -140,5 +130,5 @@ def test_a_step_killed_before_its_commit_leaves_the_case_as_it_was(
     assert case.stage == Step.CEREMONY
     assert CaseEvent.objects.filter(case=case, step=Step.CEREMONY).count() == 1
     assert person.status == Status.PROBATIONARY
-    assert _tallies() != tallies
+    assert kept_tallies() != before.tallies
     assert check_integrity() == []

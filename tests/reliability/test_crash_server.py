@@ -24,10 +24,15 @@ from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import CaseEvent, Step
 from dangvien.people.models import ImportJob, Person, Status, StatusEvent
 from dangvien.tallies.integrity import check_integrity
-from dangvien.tallies.models import Tally
 from tests.admission.factories import cell_members
 from tests.conftest import World, signed_in
-from tests.reliability.cases import CEREMONY_ON, case_before_ceremony
+from tests.reliability.cases import (
+    CEREMONY_ON,
+    assert_step_undone,
+    case_before_ceremony,
+    kept_tallies,
+    step_snapshot,
+)
 from tests.reliability.processes import ChildDatabase, wait_for, wait_until_alone
 from tests.reliability.server import Response, Server, Visitor
 from tests.reliability.workbooks import members_workbook
@@ -55,10 +60,6 @@ def child_db(tmp_path: Path) -> Iterator[ChildDatabase]:
 def _cookie(user: User) -> str:
     """A session made beforehand (past the second factor where the role needs it)."""
     return f"sessionid={signed_in(user).cookies['sessionid'].value}"
-
-
-def _tallies() -> list[tuple[int, object, str, int]]:
-    return list(Tally.objects.values_list("unit_id", "month", "metric", "total").order_by("pk"))
 
 
 def _upload(visitor: Visitor, unit_id: int, workbook: bytes) -> str:
@@ -123,7 +124,7 @@ def test_a_server_killed_while_its_worker_writes_an_import_leaves_nothing_and_im
         Person.objects.count(),
         StatusEvent.objects.count(),
         AuditEvent.objects.filter(action="person.create").count(),
-        _tallies(),
+        kept_tallies(),
     )
     cookie = _cookie(world.bithu)
     server = Server(child_db, cookie)
@@ -156,7 +157,7 @@ def test_a_server_killed_while_its_worker_writes_an_import_leaves_nothing_and_im
     assert Person.objects.count() == people
     assert StatusEvent.objects.count() == events
     assert AuditEvent.objects.filter(action="person.create").count() == audit
-    assert _tallies() == tallies
+    assert kept_tallies() == tallies
     assert check_integrity() == []
     # The kill landed inside the commit, which never ended: the job created no one, and its
     # page still says it is importing (docs/operator.md: upload the file again).
@@ -222,11 +223,7 @@ def test_a_server_killed_while_a_step_waits_inside_its_transaction_leaves_the_ca
     person = case.person
     # The ceremony is recorded by the committee (an approver): the commune officer.
     cookie = _cookie(world.xa)
-    events, audit, tallies = (
-        list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),
-        AuditEvent.objects.count(),
-        _tallies(),
-    )
+    before = step_snapshot(case)
     form = f"/ket-nap/{case.pk}/ghi/?buoc={Step.CEREMONY}"
     fields = {"step": Step.CEREMONY, "stage": case.stage, "on": f"{CEREMONY_ON:%d/%m/%Y}"}
     # One web worker: the one that takes the request is the one that writes it.
@@ -260,14 +257,7 @@ def test_a_server_killed_while_a_step_waits_inside_its_transaction_leaves_the_ca
         holder.close()
     wait_until_alone()
 
-    case.refresh_from_db()
-    person.refresh_from_db()
-    assert case.stage == Step.DECISION
-    assert list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)) == events
-    assert (person.status, person.decision_date) == (Status.CANDIDATE, None)
-    assert AuditEvent.objects.count() == audit
-    assert _tallies() == tallies
-    assert check_integrity() == []
+    assert_step_undone(case, before)
 
     server = Server(child_db, cookie, workers=1)
     try:
@@ -288,5 +278,5 @@ def test_a_server_killed_while_a_step_waits_inside_its_transaction_leaves_the_ca
     assert case.stage == Step.CEREMONY
     assert CaseEvent.objects.filter(case=case, step=Step.CEREMONY).count() == 1
     assert person.status == Status.PROBATIONARY
-    assert _tallies() != tallies
+    assert kept_tallies() != before.tallies
     assert check_integrity() == []
