@@ -77,7 +77,9 @@ def test_a_root_count_reads_a_constant_number_of_queries(
     _admit(world, 30, world.kb_school)
     with django_assert_num_queries(1):
         assert sum(by_month(root, Metric.ADMITTED, YEAR.start, YEAR.end).values()) == 33
-    with django_assert_num_queries(8):
+    # As `tests/reports/test_selectors.py`'s budget: the units merged into the root are
+    # looked up by successor, one query per generation of merges (none here).
+    with django_assert_num_queries(10):
         assert selectors.achievement(unit=root, period=YEAR).row.admitted == 33
 
 
