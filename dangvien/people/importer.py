@@ -56,6 +56,8 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     created: int = 0
     dry_run: bool = True
+    # The created people's ids in the file's row order, when the caller asked (`keep_ids`).
+    person_ids: list[int] = field(default_factory=list)
 
 
 def header_key(text: str) -> str:
@@ -411,9 +413,13 @@ def import_people(
     dry_run: bool,
     on_progress: Callable[[int, int], None] | None = None,
     max_rows: int = MAX_DATA_ROWS,
+    keep_ids: bool = False,
 ) -> ImportReport:
     """Check a workbook of members or candidates for the subtree of `unit`, and (unless
-    `dry_run`, and only when no row has a problem) add every row in one transaction."""
+    `dry_run`, and only when no row has a problem) add every row in one transaction.
+
+    With `keep_ids` the report lists the created people's ids (the API answers with them);
+    the page's files of 100,000 rows keep only their number."""
     # The cyclic garbage collector rescans every live object each time it runs; with the
     # hundreds of thousands of cells and records an import holds (none of them in cycles) that
     # made the time grow faster than the rows. It is paused for the import and restored after.
@@ -428,6 +434,7 @@ def import_people(
             dry_run=dry_run,
             on_progress=on_progress,
             max_rows=max_rows,
+            keep_ids=keep_ids,
         )
     finally:
         if was_enabled:
@@ -443,6 +450,7 @@ def _import_people(
     dry_run: bool,
     on_progress: Callable[[int, int], None] | None = None,
     max_rows: int = MAX_DATA_ROWS,
+    keep_ids: bool = False,
 ) -> ImportReport:
     """Check a workbook of members or candidates for the subtree of `unit`, and (unless
     `dry_run`, and only when no row has a problem) add every row in one transaction."""
@@ -509,7 +517,9 @@ def _import_people(
         ]
         try:
             with transaction.atomic():
-                people_bulk_create(acting_user=acting_user, entries=entries, keep_instances=False)
+                created = people_bulk_create(
+                    acting_user=acting_user, entries=entries, keep_instances=keep_ids
+                )
         except ServiceError as error:
             header = {c.key: c.header for c in columns}
             report.problems += [
@@ -520,6 +530,7 @@ def _import_people(
             report.problems.append(_file_problem(str(error)))
             return report
         report.created = len(entries)
+        report.person_ids = [person.pk for person in created]
         return report
 
 

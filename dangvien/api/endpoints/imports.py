@@ -11,26 +11,16 @@ files to the page.
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from dangvien.accounts.context import (
-    RequestContext,
-    current_request,
-    reset_current_request,
-    set_current_request,
-)
-from dangvien.accounts.models import AuditEvent, Role
+from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import require_role, unit_get_for_user
 from dangvien.admission.rules import RULE_KEYS
 from dangvien.api.auth import WRITE_AUTH
@@ -86,22 +76,6 @@ def _refusal(kind: str, vi: list[RowProblem], en: list[RowProblem]) -> ApiError:
     return api_error(422, "refused", problems=problems)
 
 
-@contextmanager
-def _request_id() -> Iterator[str]:
-    """The id the audit trail files this request's events under (a new one when the
-    request came without the middleware that sets it)."""
-    context = current_request()
-    if context is not None:
-        yield context.request_id
-        return
-    made = RequestContext(str(uuid.uuid4()), None, "")
-    token = set_current_request(made)
-    try:
-        yield made.request_id
-    finally:
-        reset_current_request(token)
-
-
 def _import(request: HttpRequest, unit: Unit, kind: str, content: bytes) -> dict[str, Any]:
     def run(dry_run: bool) -> ImportReport:
         return import_people(
@@ -111,32 +85,23 @@ def _import(request: HttpRequest, unit: Unit, kind: str, content: bytes) -> dict
             content=content,
             dry_run=dry_run,
             max_rows=MAX_ROWS,
+            keep_ids=True,
         )
 
-    with _request_id() as request_id:
-        # The importer writes no row of its own: the people service files one audit event
-        # per person it creates. Those events of this request, after the last one that
-        # existed before, name the created people in the order of the file's rows.
-        before = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-        with translation.override("vi"):
-            report = run(dry_run=False)
-        if report.problems:
-            # The importer words its problems in the active language: a dry run in English
-            # (it writes nothing) meets the same problems.
-            with translation.override("en"):
-                english = run(dry_run=True).problems
-            raise _refusal(kind, report.problems, english)
-        created = list(
-            AuditEvent.objects.filter(pk__gt=before, action="person.create", request_id=request_id)
-            .order_by("pk")
-            .values_list("target_id", flat=True)
-        )
+    with translation.override("vi"):
+        report = run(dry_run=False)
+    if report.problems:
+        # The importer words its problems in the active language: a dry run in English (it
+        # writes nothing) meets the same problems.
+        with translation.override("en"):
+            english = run(dry_run=True).problems
+        raise _refusal(kind, report.problems, english)
     return ImportOut.model_validate(
         {
             "kind": kind,
             "unit": unit_ref(unit),
             "created": report.created,
-            "person_ids": [int(pk) for pk in created],
+            "person_ids": report.person_ids,
         }
     ).model_dump(mode="json")
 
