@@ -18,16 +18,19 @@ from django.db import connection
 
 from dangvien.admission.models import Case
 from dangvien.lib.db import db_date, upsert_add
-from dangvien.orgs.models import Unit
-from dangvien.orgs.rules import path_ids
 from dangvien.tallies.models import CaseDue
-from dangvien.tallies.recompute import kept_differences, rebuild_kept, to_ancestors
+from dangvien.tallies.recompute import (
+    contributions_of,
+    kept_differences,
+    per_cell_sql,
+    rebuild_kept,
+    spread_to_ancestors,
+)
 from dangvien.tallies.rules import moved
 
 # (cell or unit id, day) → change in the number of open cases due that day.
 Key = tuple[int, date]
 COLUMNS = ("unit_id", "day", "total")
-_CHUNK = 500
 
 
 def _q(name: str) -> str:
@@ -48,30 +51,7 @@ def contributions_sql(only: str = "") -> tuple[str, list[str]]:
 
 
 def _contributions(case_ids: Sequence[int]) -> Counter[Key]:
-    found: Counter[Key] = Counter()
-    ids = sorted(set(case_ids))
-    for start in range(0, len(ids), _CHUNK):
-        # Only integers are formatted in (the ids of a Sequence[int], cast again).
-        only = "AND c.id IN (" + ", ".join(str(int(i)) for i in ids[start : start + _CHUNK]) + ")"
-        sql, params = contributions_sql(only)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for cell, day, n in cursor.fetchall():
-                found[(int(cell), db_date(day))] += int(n)
-    return found
-
-
-def _spread(by_cell: Mapping[Key, int]) -> Counter[Key]:
-    """Changes per cell → the cell and each current ancestor (one query for the paths)."""
-    cells = {cell for (cell, _day), n in by_cell.items() if n}
-    if not cells:
-        return Counter()
-    paths = dict(Unit.objects.filter(pk__in=cells).values_list("pk", "path"))
-    spread: Counter[Key] = Counter()
-    for (cell, day), n in by_cell.items():
-        for unit_id in path_ids(paths[cell]) if n else []:
-            spread[(unit_id, day)] += n
-    return spread
+    return contributions_of(case_ids, "c.id", contributions_sql)
 
 
 def _upsert(deltas: Mapping[Key, int]) -> None:
@@ -89,7 +69,7 @@ def dues_after(case_ids: Iterable[int], before: Counter[Key]) -> None:
     contributions again, the difference from `before` added to the kept rows."""
     diff = _contributions(sorted(set(case_ids)))
     diff.subtract(before)
-    _upsert(_spread(diff))
+    _upsert(spread_to_ancestors(diff))
 
 
 @contextmanager
@@ -104,7 +84,7 @@ def case_dues_kept(case_ids: Iterable[int]) -> Iterator[None]:
 
 def case_dues_added(case_ids: Sequence[int]) -> None:
     """New cases were written (nothing counted them before)."""
-    _upsert(_spread(_contributions(case_ids)))
+    _upsert(spread_to_ancestors(_contributions(case_ids)))
 
 
 def dues_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
@@ -132,16 +112,8 @@ def due_bands(unit_ids: Iterable[int], today: date, soon: date, until: date) -> 
 
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, day, total) the kept rows should hold."""
-    unit = _q(Unit._meta.db_table)
     contributions, params = contributions_sql()
-    sql = f"""
-        SELECT a.id AS unit_id, c.day AS day, SUM(c.n) AS total
-        FROM ({contributions}) c
-        JOIN {unit} u ON u.id = c.cell_id
-        {to_ancestors("u.path")}
-        GROUP BY a.id, c.day
-    """  # noqa: S608
-    return sql, params
+    return per_cell_sql(contributions, ("day",), "total"), params
 
 
 def rebuild_dues() -> int:

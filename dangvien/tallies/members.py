@@ -35,17 +35,20 @@ from datetime import date
 from django.db import connection
 
 from dangvien.lib.db import db_date, upsert_add
-from dangvien.orgs.models import Unit
-from dangvien.orgs.rules import path_ids
 from dangvien.people.models import MEMBER_STATUSES, Person, StatusEvent, Transfer
 from dangvien.tallies.models import MemberChange
-from dangvien.tallies.recompute import kept_differences, rebuild_kept, to_ancestors
+from dangvien.tallies.recompute import (
+    contributions_of,
+    kept_differences,
+    per_cell_sql,
+    rebuild_kept,
+    spread_to_ancestors,
+)
 from dangvien.tallies.rules import moved
 
 # (cell or unit id, day, status) → change in the number of members.
 Key = tuple[int, date, str]
 
-_CHUNK = 500
 
 
 def _q(name: str) -> str:
@@ -152,34 +155,7 @@ def contributions_sql(only: str = "") -> tuple[str, list[str]]:
 def person_contributions(person_ids: Sequence[int]) -> Counter[Key]:
     """What the given people add to their cells' kept rows, per (cell, day, status): one
     query per 500 people."""
-    found: Counter[Key] = Counter()
-    ids = sorted(set(person_ids))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        # Only integers are formatted in (the ids of a Sequence[int], cast again).
-        only = "AND p.id IN (" + ", ".join(str(int(i)) for i in chunk) + ")"
-        sql, params = contributions_sql(only)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for cell, day, status, n in cursor.fetchall():
-                found[(int(cell), db_date(day), str(status))] += int(n)
-    return found
-
-
-def _spread(by_cell: Mapping[Key, int]) -> Counter[Key]:
-    """Changes per cell → changes per unit for the cell and each of its current ancestors
-    (one query for the cells' paths)."""
-    cells = {cell for (cell, _d, _s), n in by_cell.items() if n}
-    if not cells:
-        return Counter()
-    paths = dict(Unit.objects.filter(pk__in=cells).values_list("pk", "path"))
-    spread: Counter[Key] = Counter()
-    for (cell, day, status), n in by_cell.items():
-        if not n:
-            continue
-        for unit_id in path_ids(paths[cell]):
-            spread[(unit_id, day, status)] += n
-    return spread
+    return contributions_of(person_ids, "p.id", contributions_sql)
 
 
 def _upsert(deltas: Mapping[Key, int]) -> None:
@@ -198,12 +174,12 @@ def members_kept(person_ids: Iterable[int]) -> Iterator[None]:
     after = person_contributions(ids)
     diff: Counter[Key] = Counter(after)
     diff.subtract(before)
-    _upsert(_spread(diff))
+    _upsert(spread_to_ancestors(diff))
 
 
 def members_added(person_ids: Sequence[int]) -> None:
     """New people were written (nothing counted them before)."""
-    _upsert(_spread(person_contributions(person_ids)))
+    _upsert(spread_to_ancestors(person_contributions(person_ids)))
 
 
 def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
@@ -219,16 +195,8 @@ def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:
 def expected_sql() -> tuple[str, list[str]]:
     """A SELECT of every (unit_id, day, status, delta) the kept rows should hold: the
     contributions of everyone, spread to each cell's current ancestors."""
-    unit = _q(Unit._meta.db_table)
     contributions, params = contributions_sql()
-    sql = f"""
-        SELECT a.id AS unit_id, c.day AS day, c.status AS status, SUM(c.n) AS delta
-        FROM ({contributions}) c
-        JOIN {unit} u ON u.id = c.cell_id
-        {to_ancestors("u.path")}
-        GROUP BY a.id, c.day, c.status
-    """  # noqa: S608
-    return sql, params
+    return per_cell_sql(contributions, ("day", "status"), "delta"), params
 
 
 COLUMNS = ("unit_id", "day", "status", "delta")

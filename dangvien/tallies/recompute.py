@@ -17,6 +17,8 @@ Both PostgreSQL and SQLite run it; only the month truncation differs.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,10 +26,13 @@ from django.db import connection
 
 from dangvien.lib.db import db_date, replace_rows
 from dangvien.orgs.models import PATH_STEP, Unit
+from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
 
 Row = tuple[int, date, str, int]
+# Records per query of a service's before/after read (`contributions_of`).
+_CHUNK = 500
 
 
 def _q(name: str) -> str:
@@ -59,6 +64,54 @@ def to_ancestors(path: str) -> str:
         f"JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH({path}) "
         f"JOIN {unit} a ON a.path = SUBSTR({path}, 1, d.n * {PATH_STEP})"
     )
+
+
+def per_cell_sql(contributions: str, keys: tuple[str, ...], value: str) -> str:
+    """A SELECT of (unit_id, *keys, value): the rows of `contributions` (a SELECT of
+    (cell_id, *keys, n)) added up for the cell and for each of its current ancestors — what
+    a kept table of rows per unit should hold."""
+    unit = _q(Unit._meta.db_table)
+    picked = ", ".join(f"c.{k} AS {k}" for k in keys)
+    grouped = ", ".join(f"c.{k}" for k in keys)
+    return f"""
+        SELECT a.id AS unit_id, {picked}, SUM(c.n) AS {value}
+        FROM ({contributions}) c
+        JOIN {unit} u ON u.id = c.cell_id
+        {to_ancestors("u.path")}
+        GROUP BY a.id, {grouped}
+    """  # noqa: S608
+
+
+def contributions_of(
+    ids: Sequence[int], column: str, select: Callable[[str], tuple[str, list[str]]]
+) -> Counter[tuple[Any, ...]]:
+    """The rows of `select(only)` (cell_id, day, *rest, n) for the records whose `column` is
+    one of `ids`, added up per (cell, day, *rest): one query per 500 ids."""
+    found: Counter[tuple[Any, ...]] = Counter()
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        # Only integers are formatted in (the ids, cast again).
+        listed = ", ".join(str(int(i)) for i in unique[start : start + _CHUNK])
+        sql, params = select(f"AND {column} IN ({listed})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for cell, day, *rest, n in cursor.fetchall():
+                found[(int(cell), db_date(day), *(str(r) for r in rest))] += int(n)
+    return found
+
+
+def spread_to_ancestors(by_cell: Mapping[tuple[Any, ...], int]) -> Counter[tuple[Any, ...]]:
+    """Changes keyed (cell, *rest) → the same changes for the cell and each of its current
+    ancestors, keyed (unit, *rest) (one query for the cells' paths)."""
+    cells = {key[0] for key, n in by_cell.items() if n}
+    if not cells:
+        return Counter()
+    paths = dict(Unit.objects.filter(pk__in=cells).values_list("pk", "path"))
+    spread: Counter[tuple[Any, ...]] = Counter()
+    for (cell, *rest), n in by_cell.items():
+        for unit_id in path_ids(paths[cell]) if n else []:
+            spread[(unit_id, *rest)] += n
+    return spread
 
 
 def rebuild_kept(table: str, columns: tuple[str, ...], select: str, params: list[str]) -> int:
