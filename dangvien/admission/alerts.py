@@ -189,11 +189,16 @@ def _bands(
 
 def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None) -> Counter[str]:
     """How many alerts of `alerts_for` fall in each band ("overdue", "soon", "later"),
-    counted by the database (two aggregates and the certificates), not listed."""
+    counted, not listed: the cases from their kept counts, the transfers by one aggregate,
+    the certificates by the rule in force on each issue date."""
     limit = today + timedelta(days=LATER_DAYS)
     _cases, transfers = _sources(user, limit, under)
-    case_counts = _case_band_counts(user, under, today)
-    return _bands(case_counts, transfers, _certificate_alerts(user, limit, under), today)
+    return _bands(
+        _case_band_counts(user, under, today),
+        transfers,
+        _certificate_alerts(user, limit, under),
+        today,
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dangvien.admission.alerts import (
 from dangvien.admission.models import Case, Source, Step
 from dangvien.admission.services import case_open, case_record_step
 from dangvien.people.models import Status
+from dangvien.tallies.models import CaseDue
 from tests.admission.factories import set_deadline
 from tests.conftest import World, logged_in
 from tests.people.factories import make_person
@@ -274,6 +275,11 @@ def test_kept_bands_and_header_count_equal_the_counts_over_the_cases(world: Worl
     assert [sum(counted(u, x).values()) for u, x in asked] == [3, 3, 3, 0, 2, 5]
     # cell 1: due 01/11 and 26/11, within a week of TODAY
     assert [urgent_count(u, TODAY) for u in (world.bithu, world.xa, world.tinh)] == [2, 2, 2]
+    # They are the kept rows: a row changed behind the services shows (nothing recounts).
+    CaseDue.objects.filter(unit=world.an_my, day=date(2026, 11, 1)).update(total=5)
+    assert alert_bands(world.xa, TODAY)["overdue"] == 5
+    assert urgent_count(world.xa, TODAY) == 6
+    CaseDue.objects.filter(unit=world.an_my, day=date(2026, 11, 1)).update(total=1)
     # A step that ends a case takes it out of the counts.
     case_record_step(acting_user=None, case=cases[1], step=Step.WITHDRAWN, on=TODAY)
     assert urgent_count(world.bithu, TODAY) == 1
