@@ -16,7 +16,7 @@ from ninja import Query, Router, Status
 from dangvien.accounts.selectors import has_role, unit_get_for_user
 from dangvien.admission import rules, selectors
 from dangvien.admission.forms import HELPER_STEPS
-from dangvien.admission.models import Case, Introducer, Source, Step
+from dangvien.admission.models import Case, CaseEvent, Introducer, Source, Step
 from dangvien.admission.services import (
     NewIntroducer,
     case_correct_event,
@@ -233,6 +233,14 @@ def _explainer(
     return explain
 
 
+def _step_answer(request: HttpRequest, case: Case, event: CaseEvent) -> dict[str, Any]:
+    """A recorded event with its case as it now stands (read again: the step moved it)."""
+    moved = _case_for(request, case.pk)
+    return StepOut.model_validate(
+        {"event": event_out(event, False), "case": case_out(moved)}
+    ).model_dump(mode="json")
+
+
 @router.post(
     "/cases/{case_id}/steps",
     response=answers(201, StepOut, write=True),
@@ -289,10 +297,7 @@ def case_step(
             ),
             explain=_explainer(case, step, payload.on, vote, data),
         )
-        moved = _case_for(request, case.pk)
-        return StepOut.model_validate(
-            {"event": event_out(event, False), "case": case_out(moved)}
-        ).model_dump(mode="json")
+        return _step_answer(request, case, event)
 
     return answered_once(request, response, payload.model_dump(mode="json"), write)
 
@@ -331,9 +336,6 @@ def case_event_correct(
                 note=payload.note,
             )
         )
-        moved = _case_for(request, case.pk)
-        return StepOut.model_validate(
-            {"event": event_out(correction, False), "case": case_out(moved)}
-        ).model_dump(mode="json")
+        return _step_answer(request, case, correction)
 
     return answered_once(request, response, payload.model_dump(mode="json"), write)
