@@ -86,6 +86,13 @@ def _class_detail(request: HttpRequest, training_class: TrainingClass) -> dict[s
 # --- writing ------------------------------------------------------------------------------
 
 
+def _class_answer(request: HttpRequest, training_class: TrainingClass) -> dict[str, Any]:
+    """The class and its people after a write, JSON-ready (as an idempotent write keeps it)."""
+    return ClassDetailOut.model_validate(_class_detail(request, training_class)).model_dump(
+        mode="json"
+    )
+
+
 @router.post(
     "/classes",
     response=answers(201, ClassOut, write=True),
@@ -142,9 +149,7 @@ def class_enrol(
                 acting_user=request.user, training_class=training_class, people=people
             )
         )
-        return ClassDetailOut.model_validate(_class_detail(request, training_class)).model_dump(
-            mode="json"
-        )
+        return _class_answer(request, training_class)
 
     return answered_once(request, response, payload.model_dump(mode="json"), write)
 
@@ -188,8 +193,6 @@ def class_results(
                 acting_user=request.user, training_class=training_class, entries=entries
             )
         )
-        return ClassDetailOut.model_validate(_class_detail(request, training_class)).model_dump(
-            mode="json"
-        )
+        return _class_answer(request, training_class)
 
     return answered_once(request, response, payload.model_dump(mode="json"), write, status=200)
