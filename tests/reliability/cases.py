@@ -58,3 +58,15 @@ def assert_step_undone(case: Case, before: StepSnapshot) -> None:
     assert step_snapshot(case) == before
     assert (person.status, person.decision_date) == (Status.CANDIDATE, None)
     assert check_integrity() == []
+
+
+def assert_step_recorded_once(case: Case, before: StepSnapshot) -> None:
+    """The ceremony done again after the kill: the case and its person moved on once, the
+    kept counts with them, the integrity check clean."""
+    case.refresh_from_db()
+    person = Person.objects.get(pk=case.person_id)
+    assert case.stage == Step.CEREMONY
+    assert CaseEvent.objects.filter(case=case, step=Step.CEREMONY).count() == 1
+    assert person.status == Status.PROBATIONARY
+    assert kept_tallies() != before.tallies
+    assert check_integrity() == []

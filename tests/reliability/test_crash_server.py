@@ -28,6 +28,7 @@ from tests.admission.factories import cell_members
 from tests.conftest import World, signed_in
 from tests.reliability.cases import (
     CEREMONY_ON,
+    assert_step_recorded_once,
     assert_step_undone,
     case_before_ceremony,
     kept_tallies,
@@ -273,10 +274,4 @@ def test_a_server_killed_while_a_step_waits_inside_its_transaction_leaves_the_ca
     finally:
         server.kill()
 
-    case.refresh_from_db()
-    person.refresh_from_db()
-    assert case.stage == Step.CEREMONY
-    assert CaseEvent.objects.filter(case=case, step=Step.CEREMONY).count() == 1
-    assert person.status == Status.PROBATIONARY
-    assert kept_tallies() != before.tallies
-    assert check_integrity() == []
+    assert_step_recorded_once(case, before)
