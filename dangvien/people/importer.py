@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
@@ -584,7 +583,11 @@ def import_job_abandon(*, acting_user: Actor, job: ImportJob) -> ImportJob:
         before = job.state
         job.state = ImportJob.State.FAILED
         job.content = b""
-        job.problems = [{"row": 0, "column": "", "message": str(INTERRUPTED)}]
+        interrupted = _(
+            "Lần nhập bị gián đoạn (máy chủ khởi động lại hoặc tiến trình nền dừng): chưa ghi "
+            "dòng nào. Hãy gửi lại tệp."
+        )
+        job.problems = [{"row": 0, "column": "", "message": interrupted}]
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "content", "problems", "finished_at"])
         audit_record(
@@ -595,9 +598,3 @@ def import_job_abandon(*, acting_user: Actor, job: ImportJob) -> ImportJob:
             changes={"state": [before, job.state]},
         )
     return job
-
-
-INTERRUPTED = gettext_lazy(
-    "Lần nhập bị gián đoạn (máy chủ khởi động lại hoặc tiến trình nền dừng): chưa ghi dòng "
-    "nào. Hãy gửi lại tệp."
-)
