@@ -24,8 +24,8 @@ def post_json(client: BaseClient, url: str, body: Any, **headers: Any) -> Any:
     return client.post(url, body, content_type="application/json", **headers)
 
 
-def put_json(client: BaseClient, url: str, body: Any) -> Any:
-    return client.put(url, body, content_type="application/json")
+def put_json(client: BaseClient, url: str, body: Any, **headers: Any) -> Any:
+    return client.put(url, body, content_type="application/json", **headers)
 
 
 def error_of(response: Any, status: int, code: str) -> dict[str, Any]:

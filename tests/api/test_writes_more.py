@@ -316,8 +316,14 @@ def test_results_and_certificates_are_recorded_through_the_service(
         "2020-03-13",
     )
     assert AuditEvent.objects.get(action="training.record_result").request_path == url
-    # The same results again write nothing more.
-    assert put_json(api_client(world.xa), url, body).status_code == 200
+    # The same results again write nothing more; sent again under the same key, the first
+    # answer comes back with its own status.
+    client = _keyed(world.xa)
+    key = {"HTTP_IDEMPOTENCY_KEY": "ket-qua-lop-1"}
+    assert put_json(client, url, body, **key).status_code == 200
+    again = put_json(client, url, body, **key)
+    assert (again.status_code, again["Idempotent-Replayed"]) == (200, "true")
+    assert again.json() == answer
     assert AuditEvent.objects.filter(action="training.record_result").count() == 1
 
 
@@ -336,6 +342,12 @@ def test_results_the_service_refuses_record_nothing(world: World, registry: Regi
     error = error_of(put_json(api_client(world.xa), url, body), 422, "invalid")
     (problem,) = error["problems"]
     assert (problem["field"], problem["row"]) == ("results.person_id", 1)
+    # So is the same student sent twice (which of the two rows would count is not guessed).
+    twice = {"results": [{**PASSED, "person_id": registry.candidate.pk}, passed]}
+    error = error_of(put_json(api_client(world.xa), url, twice), 422, "invalid")
+    (problem,) = error["problems"]
+    assert (problem["field"], problem["row"]) == ("results.person_id", 1)
+    assert problem["message"]["vi"] == "Học viên này đã có ở dòng trước."
     assert Enrolment.objects.get().result == Result.PENDING
 
 
