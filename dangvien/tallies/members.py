@@ -50,7 +50,6 @@ from dangvien.tallies.rules import moved
 Key = tuple[int, date, str]
 
 
-
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
