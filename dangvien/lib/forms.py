@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.lib.models import CalendarDay
+from dangvien.lib.widgets import FastDateInput
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+# Written without the template engine (see `dangvien/lib/widgets.py`); the same markup.
+DATE_WIDGET = FastDateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class CalendarDayForm(forms.Form):

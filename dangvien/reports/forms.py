@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.lib.forms import DATE_WIDGET
 from dangvien.lib.periods import Period, PeriodError, PeriodKind
+from dangvien.lib.widgets import FastSelect
 
 YEARS_BACK = 10
 TERMS_BACK = 3
@@ -65,7 +66,9 @@ def _parse_period(raw: object) -> Period | None:
 
 
 class ReportFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Kỳ báo cáo"))
+    # Every report page shows this form: its selects are written without a template per
+    # option (`FastSelect`, the same markup).
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"), widget=FastSelect)
     as_of = forms.DateField(
         label=_("Tính đến ngày"),
         required=False,
@@ -77,6 +80,7 @@ class ReportFilterForm(forms.Form):
         choices=[(d, str(d)) for d in DECIMALS],
         coerce=int,
         required=False,
+        widget=FastSelect,
     )
 
     def __init__(self, data: Any, *, today: date, with_decimals: bool = False) -> None:
