@@ -53,7 +53,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,6 +63,7 @@ from dangvien.lib.dates import PartialDate
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
 from dangvien.people.models import (
+    Category,
     MassOrgMembership,
     Person,
     PositionHolding,
@@ -314,11 +315,25 @@ class _Plan:
     admissions_min: int | None
 
 
-def _targets(chains: dict[int, set[int]], codes: list[str]) -> dict[tuple[int, str], _Plan]:
-    """Targets for each (unit, period code), summed over the unit's chain; one query."""
-    ids = set().union(*chains.values()) if chains else set()
-    rows = Target.objects.filter(unit_id__in=ids, period__in=codes).values_list(
-        "unit_id", "period", "admissions", "admissions_min"
+def _targets(
+    chains: dict[int, set[int]], codes: list[str], *, only: dict[int, list[str]] | None = None
+) -> dict[tuple[int, str], _Plan]:
+    """Targets for each (unit, period code), summed over the unit's chain; one query. The
+    units named in `only` are read for those codes instead (a dashboard's children need
+    the asked period only; the unit itself every period it lists)."""
+    wanted: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for unit_id, chain in chains.items():
+        wanted[tuple((only or {}).get(unit_id, codes))] |= chain
+    if not wanted:
+        return {}
+    asked = Q()
+    for unit_codes, ids in wanted.items():
+        asked |= Q(unit_id__in=ids, period__in=unit_codes)
+    # Unordered: the model's ordering joins the units' paths (a scan of the unit table).
+    rows = (
+        Target.objects.filter(asked)
+        .order_by()
+        .values_list("unit_id", "period", "admissions", "admissions_min")
     )
     by_unit: dict[tuple[int, str], tuple[int, int | None]] = {(u, p): (a, m) for u, p, a, m in rows}
     found: dict[tuple[int, str], _Plan] = {}
@@ -492,42 +507,110 @@ def _guideline(day: date) -> tuple[Decimal, Decimal] | None:
     return Decimal(str(low)), Decimal(str(high))
 
 
-def achievement(*, unit: Unit, period: Period, as_of: date | None = None) -> Achievement:
+def achievement(
+    *, unit: Unit, period: Period, as_of: date | None = None, with_guideline: bool = True
+) -> Achievement:
     """Admissions against targets: the unit in the asked period, in the periods listed with
     it (its year, halves and quarters up to the as-of day, the term to date) and each active
     child in the asked period, best first; the term's average yearly over-achievement
     (mean over the term's finished years that have a target of (admitted/target − 1) × 100);
-    and the admissions of the year as a share of the members at its start (21-NQ/TW)."""
+    the admissions of the year as a share of the members at its start (21-NQ/TW; not read
+    `with_guideline=False`: the dashboard does not show it, and a running sum over a
+    province's daily member changes is its costliest query); and the asked period month by
+    month (the dashboard's chart).
+
+    Every admission figure comes from one read of the kept months of the unit and its
+    children and one of the days of an unfinished last month (`_admissions`), the targets of
+    the unit and its children from one more: the dashboard built for each request reads
+    this, and each query costs about half a millisecond of the page."""
     scope = report_scope(unit, period, as_of)
     sub = _subtree(unit)
     day = scope.as_of
     listed, term, year = _listed_periods(period, day)
     finished = [y for y in term.children() if y.end <= day]
     counted = list(dict.fromkeys([*listed, *finished, year]))
-    spans = [(p.start, min(p.end, day)) for p in counted]
-    numbers = dict(zip(counted, _count_admitted(sub, spans), strict=True))
     children = _children(unit)
-    chains = {unit.pk: sub.chain(unit.pk)}
-    targets = _targets(chains, [p.code for p in counted])
+    per_month, per_child = _admissions(sub, children, min(p.start for p in counted), period, day)
+    numbers = {p: _sum_months(per_month, p.start, min(p.end, day)) for p in counted}
+    chains = sub.chains([unit.pk, *(c["pk"] for c in children)])
+    targets = _targets(
+        chains, [p.code for p in counted], only={c["pk"]: [period.code] for c in children}
+    )
 
     def row_for(p: Period) -> AchievementRow:
         return _row(unit, p, numbers[p], targets.get((unit.pk, p.code)), min(p.end, day))
 
     year_start = year.start - timedelta(days=1)
-    members = sum(_members_on(sub, [year_start])[0].values()) if year.start <= day else None
+    members = None
+    if with_guideline and year.start <= day:
+        members = sum(_members_on(sub, [year_start])[0].values())
+    child_rows = [
+        _row(c, period, per_child[c["path"]], targets.get((c["pk"], period.code)), day)
+        for c in children
+    ]
     return Achievement(
         scope=scope,
         row=row_for(period),
         periods=[row_for(p) for p in listed if p != period],
-        children=_children_rows(sub, children, period, day),
+        children=_best_first(child_rows),
         average_over_percent=rules.average_over_percent(
             [(numbers[y], _plan_admissions(targets.get((unit.pk, y.code)))) for y in finished]
         ),
         notes=_merged_notes(sub, period),
         members_at_year_start=members,
         year_admitted=numbers[year] if members is not None else None,
-        guideline_percent=_guideline(day),
+        guideline_percent=_guideline(day) if with_guideline else None,
+        months=_month_points(per_month, period, day, targets.get((unit.pk, period.code))),
     )
+
+
+def _sum_months(per_month: Counter[date], start: date, until: date) -> int:
+    """Admissions of the months (first days) from `start`'s to `until`'s."""
+    return sum(n for month, n in per_month.items() if start <= month <= until)
+
+
+def _admissions(
+    sub: _Subtree, children: list[dict[str, Any]], first: date, period: Period, until: date
+) -> tuple[Counter[date], Counter[str]]:
+    """Admissions in the subtree per month (first days) from `first` to `until` (the last
+    month counted up to `until`), and per child's path in [period start, until].
+
+    From the kept counts: the whole months of the unit and of its children in one query,
+    the days of an unfinished last month grouped by child in another; from the records
+    (grouped by month, and by child) when the kept counts cannot answer."""
+    cut = split_span(first, until)
+    if not _kept(sub) or cut is None or period.start.day != 1:
+        by_child = _admitted_by_child(sub, period.start, until) if children else Counter()
+        return _admitted_per_month_raw(sub, first, until), by_child
+    per_month: Counter[date] = Counter()
+    per_child: Counter[str] = Counter()
+    paths = {c["pk"]: c["path"] for c in children}
+    if cut.has_months:
+        kept = monthly_counts([sub.unit.pk, *paths], [Metric.ADMITTED], cut.first, cut.last)
+        for (unit_id, _k, month), n in kept.items():
+            if unit_id == sub.unit.pk:
+                per_month[month] += n
+            elif month >= period.start:
+                per_child[paths[unit_id]] += n
+    if cut.tail is not None:
+        # Grouped by child path; people admitted in the unit itself group under its own.
+        tail = _admitted_by_child(sub, *cut.tail)
+        per_month[cut.tail[0]] += sum(tail.values())
+        per_child.update(tail)
+    return per_month, per_child
+
+
+def _admitted_per_month_raw(sub: _Subtree, start: date, until: date) -> Counter[date]:
+    """Admissions in [start, until] per month (first days), from the records (one GROUP BY)."""
+    rows = (
+        _admitted(sub)
+        .filter(_between(start, until))
+        .annotate(month=TruncMonth("decision_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    return Counter({month: n for month, n in rows})
 
 
 def _admitted_per_month(sub: _Subtree, start: date, until: date) -> Counter[date]:
@@ -544,9 +627,33 @@ def _admitted_per_month(sub: _Subtree, start: date, until: date) -> Counter[date
         if cut.tail is None:
             return per_month
         raw_from = cut.tail[0]
-    dates = _admitted(sub).filter(_between(raw_from, until)).values_list("decision_date", flat=True)
-    per_month.update(date(d.year, d.month, 1) for d in dates)
+    per_month.update(_admitted_per_month_raw(sub, raw_from, until))
     return per_month
+
+
+def _month_points(
+    per_month: Counter[date], period: Period, until: date, target: _Plan | None
+) -> list[MonthPoint]:
+    """The period's months up to `until`, cumulated, with the target spread evenly over all
+    the period's months as the chart's target line."""
+    months = _months_between(period.start, until)
+    spread = len(_months_between(period.start, period.end))
+    points = []
+    total = 0
+    for index, month in enumerate(months, 1):
+        total += per_month[month]
+        line = Decimal(target.admissions) * index / spread if target is not None else None
+        points.append(MonthPoint(month, per_month[month], total, line))
+    return points
+
+
+def _months_between(start: date, until: date) -> list[date]:
+    months = []
+    cursor = start
+    while cursor <= until:
+        months.append(cursor)
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return months
 
 
 def admissions_by_month(
@@ -554,28 +661,12 @@ def admissions_by_month(
 ) -> list[MonthPoint]:
     """Admissions per month of the period up to the as-of day, cumulated, with the target
     spread evenly over the period's months as the chart's target line (two queries plus the
-    subtree)."""
+    subtree). `achievement` gives the same points from its own reads."""
     scope = report_scope(unit, period, as_of)
     sub = _subtree(unit)
-    months: list[date] = []
-    cursor = period.start
-    while cursor <= scope.until:
-        months.append(cursor)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    all_months = []
-    cursor = period.start
-    while cursor <= period.end:
-        all_months.append(cursor)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     per_month = _admitted_per_month(sub, period.start, scope.until)
     target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
-    points = []
-    total = 0
-    for index, month in enumerate(months, 1):
-        total += per_month[month]
-        line = Decimal(target.admissions) * index / len(all_months) if target is not None else None
-        points.append(MonthPoint(month, per_month[month], total, line))
-    return points
+    return _month_points(per_month, period, scope.until, target)
 
 
 # --- quality of new members -------------------------------------------------------------
@@ -616,35 +707,48 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
         Q(end__isnull=True) | Q(end__gte=OuterRef("decision_date")),
     )
     source = Case.objects.filter(person=OuterRef("pk")).order_by("-id").values("source")[:1]
-    rows = (
+    # The categories by id, read after the people (a second query only when someone was
+    # admitted): six joins to the category table cost more to plan than to run.
+    rows = list(
         _admitted(sub)
         .filter(_between(period.start, scope.until))
         .annotate(youth=Exists(youth), case_source=Subquery(source))
+        .order_by()
         .values_list(
             "sex",
             "birth_year",
             "birth_month",
             "birth_day",
             "decision_date",
-            "ethnicity__code",
-            "religion__code",
-            "general_education__rank",
-            "professional__rank",
-            "political_theory__name",
-            "occupation__name",
+            "ethnicity_id",
+            "religion_id",
+            "general_education_id",
+            "professional_id",
+            "political_theory_id",
+            "occupation_id",
             "youth",
             "case_source",
         )
     )
+    ids = {pk for row in rows for pk in row[5:11] if pk is not None}
+    category: dict[int | None, Category] = {}
+    if ids:
+        category = Category.objects.only("code", "name", "rank").in_bulk(ids)
+    code = {pk: c.code for pk, c in category.items()}
+    rank = {pk: c.rank for pk, c in category.items()}
+    name = {pk: c.name for pk, c in category.items()}
     counters: dict[str, Counter[str]] = defaultdict(Counter)
     sexes = dict(Sex.choices)
     sources = dict(Source.choices)
     yes, no = _("Có"), _("Không")
     unknown = _(rules.UNKNOWN)
     for (
-        sex, year, month, day, decided, ethnicity, religion, general, professional,
-        theory, occupation, in_youth, case_source,
+        sex, year, month, day, decided, ethnicity_id, religion_id, general_id, professional_id,
+        theory_id, occupation_id, in_youth, case_source,
     ) in rows:  # fmt: skip
+        ethnicity, religion = code.get(ethnicity_id), code.get(religion_id)
+        general, professional = rank.get(general_id), rank.get(professional_id)
+        theory, occupation = name.get(theory_id), name.get(occupation_id)
         age = age_in_years(PartialDate(year, month, day), decided)
         counters["sex"][str(sexes.get(sex, sex))] += 1
         counters["age_group"][_("Từ 18 đến 30 tuổi") if rules.is_young(age) else _("Khác")] += 1

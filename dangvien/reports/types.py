@@ -126,6 +126,9 @@ class Achievement:
     members_at_year_start: int | None = None
     year_admitted: int | None = None
     guideline_percent: tuple[Decimal, Decimal] | None = None
+    # The asked period month by month up to the day counted, cumulated against the target
+    # (the dashboard's monthly chart, from the same reads as the rows above).
+    months: list[MonthPoint] = field(default_factory=list)
 
     @property
     def year_share_percent(self) -> Decimal | None:

@@ -96,8 +96,7 @@ def _dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     selection = form.selection()
     period, as_of, decimals = selection.period, selection.as_of, selection.decimals
 
-    achievement = selectors.achievement(unit=unit, period=period, as_of=as_of)
-    months = selectors.admissions_by_month(unit=unit, period=period, as_of=as_of)
+    achievement = selectors.achievement(unit=unit, period=period, as_of=as_of, with_guideline=False)
     quality = selectors.quality(unit=unit, period=period, as_of=as_of)
     bands = alert_bands(request.user, today, under=unit)
 
@@ -107,7 +106,7 @@ def _dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
         decimals=decimals,
     )
     monthly = charts.monthly_chart(
-        months,
+        achievement.months,
         title=_("Kết nạp từng tháng và lũy kế so với chỉ tiêu — %(period)s")
         % {"period": period.label},
     )

@@ -118,9 +118,9 @@ SELECTORS: dict[str, Callable[..., Any]] = {
 # Queries of each selector, whatever the size of the subtree (measured; see the test).
 # Merged units add one query per generation of merges (`_Subtree.chains`): none here.
 BUDGET = {
-    "achievement": 10,
+    "achievement": 7,
     "admissions_by_month": 3,
-    "quality": 1,
+    "quality": 2,
     "movement": 6,
     "structure": 5,
     "pipeline": 4,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from dangvien.lib.periods import Period
 from dangvien.orgs.models import Unit
 from dangvien.orgs.services import Decision, units_merge
@@ -79,8 +81,44 @@ def test_a_root_count_reads_a_constant_number_of_queries(
         assert sum(by_month(root, Metric.ADMITTED, YEAR.start, YEAR.end).values()) == 33
     # As `tests/reports/test_selectors.py`'s budget: the units merged into the root are
     # looked up by successor, one query per generation of merges (none here).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert selectors.achievement(unit=root, period=YEAR).row.admitted == 33
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of"),
+    [
+        (YEAR, date(2024, 6, 15)),  # a tail of days in June
+        (YEAR, date(2024, 6, 30)),  # whole months only
+        (YEAR, date(2024, 1, 9)),  # nothing but a tail
+        (Period.parse("2024-Q3"), date(2024, 8, 20)),
+        (Period.parse("2020-2025"), date(2024, 5, 3)),  # a term: each of its years
+    ],
+)
+def test_achievement_from_kept_counts_equals_the_records(
+    world: World, monkeypatch: pytest.MonkeyPatch, period: Period, as_of: date
+) -> None:
+    """Every figure of `achievement` (the unit's periods, each child, the months of the
+    chart) read from the kept months and the days of an unfinished month is what the
+    records alone give; and the chart's months are `admissions_by_month`'s."""
+    _admit(world, 20)
+    _admit(world, 9, world.kb_school)
+    for unit in (world.root, world.tam_ky, world.an_my):
+        kept = selectors.achievement(unit=unit, period=period, as_of=as_of)
+        assert kept.months == selectors.admissions_by_month(unit=unit, period=period, as_of=as_of)
+        with monkeypatch.context() as patch:
+            patch.setattr(selectors, "_kept", lambda sub: False)
+            raw = selectors.achievement(unit=unit, period=period, as_of=as_of)
+        assert (kept.row, kept.periods, kept.children, kept.months) == (
+            raw.row,
+            raw.periods,
+            raw.children,
+            raw.months,
+        )
+    root = selectors.achievement(unit=world.root, period=YEAR, as_of=date(2024, 6, 15))
+    # Each month two in cell 1 and one in the school (the 1st–9th), June's second one in
+    # cell 1 on the 18th: after the day counted.
+    assert [p.admitted for p in root.months] == [3, 3, 3, 3, 3, 2]
 
 
 def test_an_ended_unit_is_counted_from_the_records(world: World) -> None:
