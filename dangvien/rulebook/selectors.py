@@ -86,8 +86,10 @@ def _versions(key: str) -> list[Rule]:
 def _read(versions: QuerySet[RuleVersion]) -> dict[str, list[Rule]]:
     """The versions by key, newest first."""
     found: dict[str, list[Rule]] = {}
-    for v in versions.order_by("key", "-effective_from"):
-        found.setdefault(v.key, []).append(
-            Rule(v.key, v.value, v.title, v.source, v.effective_from)
-        )
+    # Tuples, not model instances: every request reads the whole rulebook.
+    rows = versions.order_by("key", "-effective_from").values_list(
+        "key", "value", "title", "source", "effective_from"
+    )
+    for key, value, title, source, effective_from in rows:
+        found.setdefault(key, []).append(Rule(key, value, title, source, effective_from))
     return found

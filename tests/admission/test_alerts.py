@@ -284,3 +284,40 @@ def test_kept_bands_and_header_count_equal_the_counts_over_the_cases(world: Worl
     case_record_step(acting_user=None, case=cases[1], step=Step.WITHDRAWN, on=TODAY)
     assert urgent_count(world.bithu, TODAY) == 1
     assert alert_bands(world.xa, TODAY) == counted(world.xa, None)
+
+
+def _certificate_case(world: World, name: str, issued: date) -> Case:
+    """An open case before the cell's vote whose certificate was issued on `issued`
+    (recorded on the case)."""
+    person = make_person(world.cell_1, name, status=Status.CANDIDATE)
+    case = case_open(acting_user=None, person=person, source=Source.OTHER, on=issued)
+    helper = make_person(world.cell_1, f"Người giúp đỡ {name}")
+    case_record_step(acting_user=None, case=case, step=Step.HELPER, on=issued, helper=helper)
+    return case_record_step(
+        acting_user=None,
+        case=case,
+        step=Step.AWARENESS_CLASS,
+        on=issued,
+        data={"certificate_number": f"GCN-{name}", "certificate_date": issued.isoformat()},
+    )
+
+
+def test_certificates_are_banded_and_counted_across_pages(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's bands count certificates from their issue dates alone, as the list
+    bands them; the header counts them page by page up to its cap."""
+    import dangvien.admission.alerts as alerts_module
+
+    # Valid 60 months: issued 60 months before the expiry wanted.
+    for n, left in enumerate([-3, 1, 2, 4, 6, 20]):
+        expires = TODAY + timedelta(days=left)
+        _certificate_case(world, f"Người {n}", expires.replace(year=expires.year - 5))
+    listed = [a for a in alerts_for(world.xa, TODAY) if "Giấy chứng nhận" in a.what]
+    assert [a.band(TODAY) for a in listed] == ["overdue", *["soon"] * 4, "later"]
+    assert alert_bands(world.xa, TODAY) == {"overdue": 1, "soon": 4, "later": 1}
+    assert urgent_count(world.xa, TODAY) == 5
+    monkeypatch.setattr(alerts_module, "CERTIFICATE_PAGE", 2)
+    assert urgent_count(world.xa, TODAY) == 5
+    monkeypatch.setattr(alerts_module, "URGENT_SHOWN", 2)
+    assert urgent_count(world.xa, TODAY) == 3
