@@ -293,13 +293,14 @@ def _certificate_case(world: World, name: str, issued: date) -> Case:
     case = case_open(acting_user=None, person=person, source=Source.OTHER, on=issued)
     helper = make_person(world.cell_1, f"Người giúp đỡ {name}")
     case_record_step(acting_user=None, case=case, step=Step.HELPER, on=issued, helper=helper)
-    return case_record_step(
+    case_record_step(
         acting_user=None,
         case=case,
         step=Step.AWARENESS_CLASS,
         on=issued,
         data={"certificate_number": f"GCN-{name}", "certificate_date": issued.isoformat()},
     )
+    return case
 
 
 def test_certificates_are_banded_and_counted_across_pages(
