@@ -193,18 +193,21 @@ def _achievement_bars(
     rows: Sequence[tuple[str, AchievementRow]], decimals: int, *, by_period: bool = False
 ) -> list[_Bar]:
     bars = []
+    # Once for all the rows (a province ranks a hundred children).
+    scale = _scale(rows)
+    no_target = _("%(n)s, chưa giao chỉ tiêu")
     for name, row in rows:
         if by_period:  # "Nhiệm kỳ 2020–2025", the table saying up to which day
             name = row.period.label
         ratio = _ratio(row)
         if ratio is None:
-            bars.append(_Bar(name, None, _("%(n)s, chưa giao chỉ tiêu") % {"n": row.admitted}))
+            bars.append(_Bar(name, None, no_target % {"n": row.admitted}))
             continue
         note = f"{vn_number(row.admitted)}/{vn_number(row.target or 0)} · " + vn_percent(
             row.percent, decimals
         )
         colour = REACHED if (row.difference or 0) >= 0 else UNDER
-        bars.append(_Bar(name, min(ratio, MAX_RATIO) / _scale(rows), note, colour))
+        bars.append(_Bar(name, min(ratio, MAX_RATIO) / scale, note, colour))
     return bars
 
 
@@ -241,14 +244,14 @@ def _achievement_table(
 
 def _achievement_words(rows: Sequence[tuple[str, AchievementRow]], decimals: int) -> str:
     parts = []
+    no_target = _("%(name)s: %(n)s, chưa giao chỉ tiêu")
+    with_target = _("%(name)s: %(n)s trên %(t)s, %(p)s, %(d)s")
     for name, row in rows:
         if row.target is None:
-            parts.append(
-                _("%(name)s: %(n)s, chưa giao chỉ tiêu") % {"name": name, "n": row.admitted}
-            )
+            parts.append(no_target % {"name": name, "n": row.admitted})
         else:
             parts.append(
-                _("%(name)s: %(n)s trên %(t)s, %(p)s, %(d)s")
+                with_target
                 % {
                     "name": name,
                     "n": vn_number(row.admitted),

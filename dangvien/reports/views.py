@@ -4,6 +4,7 @@ selectors; the page and every file are written from the same `Table`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,8 +45,13 @@ def _unit(request: HttpRequest, pk: int | None) -> Unit:
     return unit
 
 
-def _dashboard_url(unit_id: int, selection: Selection) -> str:
-    return f"{reverse('reports:dashboard', args=[unit_id])}?{selection.query()}"
+def _dashboard_links(selection: Selection) -> Callable[[int], str]:
+    """The dashboard of a unit with the same choice, by the unit's id: the URL reversed and
+    the query written once (a province's hundred children cost 2 ms of its page one by one);
+    the links differ only by the id."""
+    head, _sep, tail = reverse("reports:dashboard", args=[0]).rpartition("/0/")
+    query = selection.query()
+    return lambda unit_id: f"{head}/{unit_id}/{tail}?{query}"
 
 
 # --- the dashboard ------------------------------------------------------------------------
@@ -110,12 +116,13 @@ def _dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
         title=_("Kết nạp từng tháng và lũy kế so với chỉ tiêu — %(period)s")
         % {"period": period.label},
     )
+    links = _dashboard_links(selection)
     ranking = (
         charts.ranking_chart(
             achievement.children,
             title=_("Tỷ lệ thực hiện chỉ tiêu của các đơn vị trực thuộc — %(period)s")
             % {"period": period.label},
-            link=lambda row: _dashboard_url(row.unit_id, selection),
+            link=lambda row: links(row.unit_id),
             decimals=decimals,
         )
         if achievement.children
