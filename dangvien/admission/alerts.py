@@ -342,16 +342,23 @@ def urgent_count(user: AnyUser, today: date) -> int:
     limit = today + timedelta(days=SOON_DAYS)
     found = _open_cases_due(user, today, limit)
     if found < cap:
-        found += (
-            Transfer.objects.filter(
-                scope_q(user, "to_unit__path"), state=Transfer.State.SENT, due_on__lte=limit
-            )
-            .values("pk")[: cap - found]
-            .count()
-        )
+        # The transfers the list shows: sent from or to a unit in scope.
+        _cases, transfers = _sources(user, limit, None)
+        found += transfers.values("pk")[: cap - found].count()
     if found < cap:
         found += _certificates_expiring(user, limit, cap - found)
     return min(found, cap)
+
+
+def urgent_from_bands(bands: Counter[str]) -> int:
+    """`urgent_count` from `alert_bands` taken over the user's whole scope."""
+    return min(bands["overdue"] + bands["soon"], URGENT_SHOWN + 1)
+
+
+def covers_scope(user: AnyUser, unit: Unit) -> bool:
+    """Whether the unit's subtree is the user's whole scope (`alert_bands` under it then
+    counts everything `urgent_count` does)."""
+    return _scope_roots(user, unit) == _scope_roots(user, None)
 
 
 def _open_cases_due(user: AnyUser, today: date, limit: date) -> int:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangvien.accounts.selectors import root_units_for, unit_get_for_user
-from dangvien.admission.alerts import alert_bands
+from dangvien.admission.alerts import alert_bands, covers_scope, urgent_from_bands
 from dangvien.lib.dbrouter import reads_from_replica
 from dangvien.lib.periods import PeriodKind
 from dangvien.orgs.models import Unit
@@ -105,6 +105,9 @@ def _dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     achievement = selectors.achievement(unit=unit, period=period, as_of=as_of, with_guideline=False)
     quality = selectors.quality(unit=unit, period=period, as_of=as_of)
     bands = alert_bands(request.user, today, under=unit)
+    if covers_scope(request.user, unit):
+        # The header's count is these bands' (read by `web.context_processors.navigation`).
+        request.urgent_alerts = urgent_from_bands(bands)  # type: ignore[attr-defined]
 
     progress = charts.progress_chart(
         _progress_rows(achievement.row, achievement.periods),

@@ -15,8 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     is_admin = user.is_superuser or any(
         role >= Role.ADMINISTRATOR for _p, role in grant_paths(user)
     )
-    return {
-        "is_administrator": is_admin,
-        "urgent_alerts": urgent_count(user, timezone.localdate()),
-        "urgent_shown": URGENT_SHOWN,
-    }
+    # A page that counted the alerts of the user's whole scope already (the dashboard of
+    # their own unit) leaves the number on the request.
+    urgent = getattr(request, "urgent_alerts", None)
+    if urgent is None:
+        urgent = urgent_count(user, timezone.localdate())
+    return {"is_administrator": is_admin, "urgent_alerts": urgent, "urgent_shown": URGENT_SHOWN}

@@ -311,3 +311,47 @@ def test_dashboard_queries_do_not_grow_with_the_tree(world: World, settings: Any
     large = [_queries(client, url) for url in urls]
     assert large == small, (small, large)
     assert max(small) <= 40
+
+
+def test_the_header_counts_the_whole_scope_on_any_dashboard(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header's count is the alert list's overdue and soon alerts of the user's whole
+    scope — a transfer sent out of it included — on their own unit's dashboard (taken from
+    the dashboard's bands, not counted again) and on a dashboard below it."""
+    import dangvien.web.context_processors as navigation
+    from dangvien.admission.alerts import alerts_for, urgent_count
+    from dangvien.people.models import Transfer
+    from dangvien.people.services import transfer_request, transfer_send
+
+    today = timezone.localdate()
+    for name, unit, due in [
+        ("Lê Văn An", world.cell_1, today - timedelta(days=3)),
+        ("Trần Thị Ánh", world.cell_2, today + timedelta(days=2)),
+        ("Đỗ Văn Ân", world.cell_2, today + timedelta(days=20)),
+    ]:
+        person = make_person(unit, name, status=Status.CANDIDATE)
+        set_deadline(
+            case_open(acting_user=None, person=person, source=Source.OTHER, on=date(2026, 1, 5)),
+            due,
+        )
+    leaving = make_person(world.cell_1, "Vũ Thị Bình")
+    transfer = transfer_request(acting_user=None, person=leaving, to_unit=world.kb_school, on=today)
+    transfer_send(acting_user=None, transfer=transfer, on=today, document="5/GT")
+    Transfer.objects.filter(pk=transfer.pk).update(due_on=today + timedelta(days=1))
+    urgent = [a for a in alerts_for(world.xa, today) if a.band(today) != "later"]
+    assert len(urgent) == urgent_count(world.xa, today) == 3
+
+    counted: list[Any] = []
+
+    def counting(user: Any, day: date) -> int:
+        counted.append(user)
+        return urgent_count(user, day)
+
+    monkeypatch.setattr(navigation, "urgent_count", counting)
+    client = logged_in("xa")
+    for unit, counts_again in [(world.an_my, False), (world.cell_2, True)]:
+        counted.clear()
+        html = client.get(f"/bao-cao/{unit.pk}/").content.decode()
+        assert re.search(r'class="alerts urgent" href="/canh-bao/">3 cảnh báo</a>', html)
+        assert bool(counted) == counts_again
