@@ -94,7 +94,7 @@ from dangvien.reports.types import (
     TrainingRow,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
-from dangvien.tallies.models import STATUS_METRIC, Metric
+from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
 from dangvien.tallies.selectors import members_on, monthly_counts, split_span, sums_by_unit
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
@@ -138,21 +138,31 @@ class _Subtree:
             query |= Q(**{f"{path_field}__startswith": prefix})
         return query
 
-    def chains(self, unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    def chains(self, unit_ids: Iterable[int], *, children: bool = False) -> dict[int, set[int]]:
         """Each unit and every ended unit of the subtree merged into it, directly or
         through another: one query per generation of merges, for all the units at once.
         (The country has some ten thousand ended units since July 2025; reading them all
-        for each report cost 24 ms at national scale.)"""
+        for each report cost 24 ms at national scale.) `children`: the units are the
+        subtree's unit and its active children, whose first generation is asked by parent
+        rather than by a list of a hundred ids (a list costs more to parse and plan than the
+        query costs to run)."""
         owner = {pk: pk for pk in unit_ids}
         chains = {pk: {pk} for pk in owner}
         frontier = set(owner)
+        first = True
         while frontier:
+            into: Q = Q(successor_id__in=frontier)
+            if first and children:
+                into = Q(successor_id=self.unit.pk) | Q(
+                    successor__parent_id=self.unit.pk, successor__valid_to__isnull=True
+                )
+            first = False
             merged = Unit.objects.filter(
-                path__startswith=self.unit.path, valid_to__isnull=False, successor_id__in=frontier
+                into, path__startswith=self.unit.path, valid_to__isnull=False
             ).values_list("pk", "successor_id")
             frontier = set()
             for pk, successor in merged:
-                if pk not in owner and successor is not None:
+                if pk not in owner and successor in owner:
                     owner[pk] = owner[successor]
                     chains[owner[pk]].add(pk)
                     frontier.add(pk)
@@ -316,19 +326,31 @@ class _Plan:
 
 
 def _targets(
-    chains: dict[int, set[int]], codes: list[str], *, only: dict[int, list[str]] | None = None
+    chains: dict[int, set[int]],
+    codes: list[str],
+    *,
+    children_of: Unit | None = None,
+    child_code: str = "",
 ) -> dict[tuple[int, str], _Plan]:
-    """Targets for each (unit, period code), summed over the unit's chain; one query. The
-    units named in `only` are read for those codes instead (a dashboard's children need
-    the asked period only; the unit itself every period it lists)."""
-    wanted: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    for unit_id, chain in chains.items():
-        wanted[tuple((only or {}).get(unit_id, codes))] |= chain
-    if not wanted:
+    """Targets for each (unit, period code), summed over the unit's chain; one query.
+    `children_of`: the chains hold that unit and its active children, which need
+    `child_code` only (a dashboard's children, the asked period), asked by parent rather
+    than by a list of their ids."""
+    if not chains:
         return {}
-    asked = Q()
-    for unit_codes, ids in wanted.items():
-        asked |= Q(unit_id__in=ids, period__in=unit_codes)
+    wanted = {unit_id: codes for unit_id in chains}
+    if children_of is None:
+        asked = Q(unit_id__in=set().union(*chains.values()), period__in=codes)
+    else:
+        own = chains[children_of.pk]
+        merged = set().union(*chains.values()) - own - set(chains)
+        asked = Q(unit_id__in=own, period__in=codes) | Q(
+            unit__parent_id=children_of.pk, unit__valid_to__isnull=True, period=child_code
+        )
+        if merged:
+            asked |= Q(unit_id__in=merged, period=child_code)
+        wanted = {unit_id: [child_code] for unit_id in chains}
+        wanted[children_of.pk] = codes
     # Unordered: the model's ordering joins the units' paths (a scan of the unit table).
     rows = (
         Target.objects.filter(asked)
@@ -338,7 +360,7 @@ def _targets(
     by_unit: dict[tuple[int, str], tuple[int, int | None]] = {(u, p): (a, m) for u, p, a, m in rows}
     found: dict[tuple[int, str], _Plan] = {}
     for unit_id, chain in chains.items():
-        for code in codes:
+        for code in wanted[unit_id]:
             parts = [by_unit[(c, code)] for c in chain if (c, code) in by_unit]
             if not parts:
                 continue
@@ -532,10 +554,8 @@ def achievement(
     children = _children(unit)
     per_month, per_child = _admissions(sub, children, min(p.start for p in counted), period, day)
     numbers = {p: _sum_months(per_month, p.start, min(p.end, day)) for p in counted}
-    chains = sub.chains([unit.pk, *(c["pk"] for c in children)])
-    targets = _targets(
-        chains, [p.code for p in counted], only={c["pk"]: [period.code] for c in children}
-    )
+    chains = sub.chains([unit.pk, *(c["pk"] for c in children)], children=bool(children))
+    targets = _targets(chains, [p.code for p in counted], children_of=unit, child_code=period.code)
 
     def row_for(p: Period) -> AchievementRow:
         return _row(unit, p, numbers[p], targets.get((unit.pk, p.code)), min(p.end, day))
@@ -586,11 +606,21 @@ def _admissions(
     per_child: Counter[str] = Counter()
     paths = {c["pk"]: c["path"] for c in children}
     if cut.has_months:
-        kept = monthly_counts([sub.unit.pk, *paths], [Metric.ADMITTED], cut.first, cut.last)
-        for (unit_id, _k, month), n in kept.items():
+        # The children by parent, not by a list of ids (see `_Subtree.chains`), in a
+        # subquery: an OR over a join let the database scan every kept row.
+        units = Unit.objects.filter(
+            Q(pk=sub.unit.pk) | Q(parent_id=sub.unit.pk, valid_to__isnull=True)
+        ).values("pk")
+        kept = Tally.objects.filter(
+            unit_id__in=units,
+            metric=Metric.ADMITTED,
+            month__gte=cut.first,
+            month__lte=cut.last,
+        ).values_list("unit_id", "month", "total")
+        for unit_id, month, n in kept:
             if unit_id == sub.unit.pk:
                 per_month[month] += n
-            elif month >= period.start:
+            elif month >= period.start and unit_id in paths:
                 per_child[paths[unit_id]] += n
     if cut.tail is not None:
         # Grouped by child path; people admitted in the unit itself group under its own.

@@ -134,3 +134,31 @@ def test_an_ended_unit_is_counted_from_the_records(world: World) -> None:
     # Its cells now sit under Kinh Bắc: the tree of its last day is not what any kept row
     # counts, so the records answer.
     assert selectors.achievement(unit=ended, period=YEAR).row.admitted == 5
+
+
+def test_a_child_counts_the_targets_and_admissions_of_the_cells_merged_into_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard asks its children's chains and targets by parent: a cell merged into a
+    child adds its target and its history to the child's row, kept or counted raw."""
+    from tests.targets.factories import make_target
+
+    _admit(world, 4, world.cell_1)
+    _admit(world, 3, world.cell_2)
+    make_target(world.cell_1, "2024", 5)
+    make_target(world.cell_2, "2024", 2)
+    make_target(world.an_my, "2024", 9)
+    units_merge(
+        acting_user=None,
+        sources=[world.cell_2],
+        target=world.cell_1,
+        decision=Decision(effective=date(2025, 7, 1)),
+    )
+    an_my = Unit.objects.get(pk=world.an_my.pk)
+    kept = selectors.achievement(unit=an_my, period=YEAR)
+    assert [(c.unit_code, c.admitted, c.target) for c in kept.children] == [("QN.TK.AM.1", 7, 7)]
+    assert (kept.row.admitted, kept.row.target) == (7, 9)
+    with monkeypatch.context() as patch:
+        patch.setattr(selectors, "_kept", lambda sub: False)
+        raw = selectors.achievement(unit=an_my, period=YEAR)
+    assert (raw.row, raw.children) == (kept.row, kept.children)
