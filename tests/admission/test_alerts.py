@@ -58,12 +58,13 @@ def test_the_header_count_stops_past_its_cap_and_says_so(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import dangvien.admission.alerts as alerts_module
+    import dangvien.web.context_processors as navigation
 
     for i, name in enumerate(["Lê Văn An", "Trần Thị Ánh", "Đỗ Văn Ân", "Vũ Thị Bình"]):
         _case(world, name, date(2026, 11, 1 + i))
     assert urgent_count(world.bithu, TODAY) == 4
     monkeypatch.setattr(alerts_module, "URGENT_SHOWN", 2)
-    monkeypatch.setattr("dangvien.web.context_processors.URGENT_SHOWN", 2)
+    monkeypatch.setattr(navigation, "URGENT_SHOWN", 2)
     # Counted up to one past the cap, whatever the number behind it.
     assert urgent_count(world.bithu, TODAY) == 3
     body = logged_in("bithu").get("/canh-bao/").content.decode()
