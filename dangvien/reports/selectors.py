@@ -339,24 +339,32 @@ def _targets(
     if not chains:
         return {}
     wanted = {unit_id: codes for unit_id in chains}
+    columns = ("unit_id", "period", "admissions", "admissions_min")
+    # Unordered: the model's ordering joins the units' paths (a scan of the unit table).
+    targets = Target.objects.order_by()
     if children_of is None:
-        asked = Q(unit_id__in=set().union(*chains.values()), period__in=codes)
+        rows = targets.filter(
+            unit_id__in=set().union(*chains.values()), period__in=codes
+        ).values_list(*columns)
     else:
         own = chains[children_of.pk]
         merged = set().union(*chains.values()) - own - set(chains)
-        asked = Q(unit_id__in=own, period__in=codes) | Q(
-            unit__parent_id=children_of.pk, unit__valid_to__isnull=True, period=child_code
-        )
+        children = Unit.objects.filter(parent_id=children_of.pk, valid_to__isnull=True)
+        # One statement of two (or three) parts, each planned on its own: as one filter
+        # with OR the database read every target of the period in the country (150 ms).
+        pieces = [
+            targets.filter(unit_id__in=own, period__in=codes).values_list(*columns),
+            targets.filter(unit_id__in=children.values("pk"), period=child_code).values_list(
+                *columns
+            ),
+        ]
         if merged:
-            asked |= Q(unit_id__in=merged, period=child_code)
+            pieces.append(
+                targets.filter(unit_id__in=merged, period=child_code).values_list(*columns)
+            )
+        rows = pieces[0].union(*pieces[1:], all=True)
         wanted = {unit_id: [child_code] for unit_id in chains}
         wanted[children_of.pk] = codes
-    # Unordered: the model's ordering joins the units' paths (a scan of the unit table).
-    rows = (
-        Target.objects.filter(asked)
-        .order_by()
-        .values_list("unit_id", "period", "admissions", "admissions_min")
-    )
     by_unit: dict[tuple[int, str], tuple[int, int | None]] = {(u, p): (a, m) for u, p, a, m in rows}
     found: dict[tuple[int, str], _Plan] = {}
     for unit_id, chain in chains.items():
