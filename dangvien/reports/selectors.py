@@ -44,12 +44,14 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     Min,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -614,21 +616,25 @@ def _admissions(
     per_child: Counter[str] = Counter()
     paths = {c["pk"]: c["path"] for c in children}
     if cut.has_months:
-        # The children by parent, not by a list of ids (see `_Subtree.chains`), in a
-        # subquery: an OR over a join let the database scan every kept row.
-        units = Unit.objects.filter(
-            Q(pk=sub.unit.pk) | Q(parent_id=sub.unit.pk, valid_to__isnull=True)
-        ).values("pk")
-        kept = Tally.objects.filter(
-            unit_id__in=units,
-            metric=Metric.ADMITTED,
-            month__gte=cut.first,
-            month__lte=cut.last,
-        ).values_list("unit_id", "month", "total")
-        for unit_id, month, n in kept:
-            if unit_id == sub.unit.pk:
+        # One statement: the unit's months, and each active child's sum over the asked
+        # period's months (a child is a line of the ranking; its months before the period
+        # are not read). The children by parent in a subquery, not by a list of a hundred
+        # ids (see `_Subtree.chains`).
+        admitted = Tally.objects.filter(metric=Metric.ADMITTED, month__lte=cut.last).order_by()
+        own = admitted.filter(unit_id=sub.unit.pk, month__gte=cut.first).values_list(
+            "unit_id", "month", "total"
+        )
+        active = Unit.objects.filter(parent_id=sub.unit.pk, valid_to__isnull=True)
+        sums = (
+            admitted.filter(unit_id__in=active.values("pk"), month__gte=period.start)
+            .values("unit_id")
+            .annotate(no_month=Value(None, output_field=DateField()), n=Sum("total"))
+            .values_list("unit_id", "no_month", "n")
+        )
+        for unit_id, month, n in own.union(sums, all=True):
+            if month is not None:
                 per_month[month] += n
-            elif month >= period.start and unit_id in paths:
+            elif unit_id in paths:
                 per_child[paths[unit_id]] += n
     if cut.tail is not None:
         # Grouped by child path; people admitted in the unit itself group under its own.
