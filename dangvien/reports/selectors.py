@@ -33,6 +33,7 @@ subtree or the number of children (GROUP BY, conditional aggregation, path prefi
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -782,10 +783,15 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
     rank = {pk: c.rank for pk, c in category.items()}
     name = {pk: c.name for pk, c in category.items()}
     counters: dict[str, Counter[str]] = defaultdict(Counter)
-    sexes = dict(Sex.choices)
-    sources = dict(Source.choices)
+    # Every label translated once, not once per new member (a country's year is 170,000
+    # people, and a translation lookup costs more than the rest of a row).
+    tr = functools.cache(_)
+    sexes = {key: str(label) for key, label in Sex.choices}
+    sources = {key: str(label) for key, label in Source.choices}
     yes, no = _("Có"), _("Không")
     unknown = _(rules.UNKNOWN)
+    young, other = _("Từ 18 đến 30 tuổi"), _("Khác")
+    untrained, no_case = _("Chưa qua đào tạo"), _("Không qua hồ sơ")
     for (
         sex, year, month, day, decided, ethnicity_id, religion_id, general_id, professional_id,
         theory_id, occupation_id, in_youth, case_source,
@@ -794,29 +800,27 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
         general, professional = rank.get(general_id), rank.get(professional_id)
         theory, occupation = name.get(theory_id), name.get(occupation_id)
         age = age_in_years(PartialDate(year, month, day), decided)
-        counters["sex"][str(sexes.get(sex, sex))] += 1
-        counters["age_group"][_("Từ 18 đến 30 tuổi") if rules.is_young(age) else _("Khác")] += 1
-        counters["age_band"][_(rules.age_band(age))] += 1
+        counters["sex"][sexes.get(sex, sex)] += 1
+        counters["age_group"][young if rules.is_young(age) else other] += 1
+        counters["age_band"][tr(rules.age_band(age))] += 1
         counters["ethnic_minority"][yes if ethnicity and ethnicity != "01" else no] += 1
         counters["religion"][yes if religion and religion != "00" else no] += 1
         counters["youth_union"][yes if in_youth else no] += 1
-        counters["general_education"][_(rules.group_by_rank(general, rules.GENERAL_GROUPS))] += 1
+        counters["general_education"][tr(rules.group_by_rank(general, rules.GENERAL_GROUPS))] += 1
         counters["education_professional"][
-            _(rules.group_by_rank(professional, rules.PROFESSIONAL_GROUPS))
+            tr(rules.group_by_rank(professional, rules.PROFESSIONAL_GROUPS))
         ] += 1
-        counters["political_theory"][theory or _("Chưa qua đào tạo")] += 1
+        counters["political_theory"][theory or untrained] += 1
         counters["occupation"][occupation or unknown] += 1
-        counters["source"][
-            str(sources.get(case_source, case_source)) if case_source else _("Không qua hồ sơ")
-        ] += 1
+        counters["source"][sources.get(case_source, case_source) if case_source else no_case] += 1
     yes_no = [yes, no]
     return [
-        _shares("sex", _("Giới tính"), counters["sex"], [str(sexes["F"]), str(sexes["M"])]),
+        _shares("sex", _("Giới tính"), counters["sex"], [sexes["F"], sexes["M"]]),
         _shares(
             "age_group",
             _("Độ tuổi (đảng viên trẻ)"),
             counters["age_group"],
-            [_("Từ 18 đến 30 tuổi"), _("Khác")],
+            [young, other],
         ),
         _shares(
             "age_band",
