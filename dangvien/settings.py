@@ -180,10 +180,20 @@ def _databases(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, 
 
 def _parse_database_url(url: str, name: str) -> dict[str, object]:
     try:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        config = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
         # The message names the variable, never the URL (it may hold a password).
         raise EnvError(f"{name}: not a database URL ({exc.__class__.__name__})") from None
+    if "postgresql" in str(config["ENGINE"]):
+        # PostgreSQL's JIT compiles a query it estimates costly before running it: a
+        # province's breakdown of new members spent 53 of its 98 ms compiling (measured on
+        # the national world, docs/performance.md). A URL that sets `jit` itself keeps it.
+        options = config.setdefault("OPTIONS", {})
+        assert isinstance(options, dict)
+        given = str(options.get("options", ""))
+        if "jit" not in given:
+            options["options"] = f"{given} -c jit=off".strip()
+    return config
 
 
 def _database_routers(databases: dict[str, dict[str, object]]) -> list[str]:
