@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from dangvien.accounts.selectors import AnyUser, scope_q, units_visible_to
+from dangvien.accounts.selectors import AnyUser, grant_paths, scope_q, units_visible_to
 from dangvien.lib.vntext import fold
 from dangvien.orgs.models import (
     PATH_STEP,
@@ -132,6 +132,13 @@ def unit_search(user: AnyUser, text: str, limit: int = 50) -> list[Unit]:
 def unit_breadcrumb(user: AnyUser, unit: Unit) -> list[Unit]:
     """The unit's ancestors in today's tree that the user may see, root first."""
     paths = unit.ancestor_paths()
+    if not getattr(user, "is_superuser", False):
+        # Only ancestors inside a grant can be visible; an officer at the top of their
+        # scope (most dashboards) has none, and the page saves the query.
+        granted = [path for path, _role in grant_paths(user)]
+        paths = [p for p in paths if any(p.startswith(g) for g in granted)]
+    if not paths:
+        return []
     visible = units_visible_to(user).filter(path__in=paths)
     return sorted(visible, key=lambda u: len(u.path))
 

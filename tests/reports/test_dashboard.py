@@ -163,6 +163,19 @@ def test_breadcrumb_goes_back_up_within_the_users_scope(world: World) -> None:
     assert names == ["Tỉnh ủy Quảng Nam", "Thành ủy Tam Kỳ", "Đảng ủy phường An Mỹ"]
 
 
+def test_no_breadcrumb_is_read_above_the_top_of_the_scope(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    from dangvien.accounts.selectors import grant_paths
+    from dangvien.orgs.selectors import unit_breadcrumb
+
+    grant_paths(world.xa)  # read once per request (by the login gate on a page)
+    with django_assert_num_queries(0):
+        assert unit_breadcrumb(world.xa, world.an_my) == []
+    with django_assert_num_queries(1):
+        assert unit_breadcrumb(world.xa, world.cell_1) == [world.an_my]
+
+
 @pytest.mark.parametrize(
     ("period", "label"),
     [
