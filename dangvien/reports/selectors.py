@@ -98,7 +98,7 @@ from dangvien.reports.types import (
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
 from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
-from dangvien.tallies.selectors import members_on, monthly_counts, split_span, sums_by_unit
+from dangvien.tallies.selectors import members_on, monthly_counts, split_span
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
 
@@ -439,29 +439,29 @@ def _children(unit: Unit) -> list[dict[str, Any]]:
     return [{"pk": pk, "code": code, "name": name, "path": path} for pk, code, name, path in rows]
 
 
-def _children_rows(
-    sub: _Subtree, children: list[dict[str, Any]], period: Period, until: date
+def _child_rows(
+    children: list[dict[str, Any]],
+    period: Period,
+    until: date,
+    per_child: Counter[str],
+    targets: dict[tuple[int, str], _Plan],
 ) -> list[AchievementRow]:
-    """Each active child's admissions and targets: the whole months from the kept counts
-    and the days of an unfinished last month from the records (or all from the records
-    when the kept counts cannot answer), one GROUP BY each."""
-    if not children:
-        return []
-    cut = split_span(period.start, until)
-    if _kept(sub) and cut is not None:
-        by_pk = sums_by_unit([c["pk"] for c in children], Metric.ADMITTED, cut.first, cut.last)
-        counts = Counter({c["path"]: by_pk.get(c["pk"], 0) for c in children})
-        if cut.tail is not None:
-            counts.update(_admitted_by_child(sub, *cut.tail))
-    else:
-        counts = _admitted_by_child(sub, period.start, until)
-    chains = sub.chains(c["pk"] for c in children)
-    targets = _targets(chains, [period.code])
+    """Each active child's admissions (by path, from `_admissions`) against its target in
+    the period, best first."""
     rows = [
-        _row(c, period, counts.get(c["path"], 0), targets.get((c["pk"], period.code)), until)
+        _row(c, period, per_child[c["path"]], targets.get((c["pk"], period.code)), until)
         for c in children
     ]
     return _best_first(rows)
+
+
+def _unit_targets(
+    sub: _Subtree, children: list[dict[str, Any]], codes: list[str], period: Period
+) -> dict[tuple[int, str], _Plan]:
+    """The targets of the unit for `codes` and of its active children for the period, each
+    summed over the units merged into it (two queries, more after chains of merges)."""
+    chains = sub.chains([sub.unit.pk, *(c["pk"] for c in children)], children=bool(children))
+    return _targets(chains, codes, children_of=sub.unit, child_code=period.code)
 
 
 def _admitted_by_child(sub: _Subtree, start: date, until: date) -> Counter[str]:
@@ -565,8 +565,7 @@ def achievement(
     children = _children(unit)
     per_month, per_child = _admissions(sub, children, min(p.start for p in counted), period, day)
     numbers = {p: _sum_months(per_month, p.start, min(p.end, day)) for p in counted}
-    chains = sub.chains([unit.pk, *(c["pk"] for c in children)], children=bool(children))
-    targets = _targets(chains, [p.code for p in counted], children_of=unit, child_code=period.code)
+    targets = _unit_targets(sub, children, [p.code for p in counted], period)
 
     def row_for(p: Period) -> AchievementRow:
         return _row(unit, p, numbers[p], targets.get((unit.pk, p.code)), min(p.end, day))
@@ -575,15 +574,11 @@ def achievement(
     members = None
     if with_guideline and year.start <= day:
         members = sum(_members_on(sub, [year_start])[0].values())
-    child_rows = [
-        _row(c, period, per_child[c["path"]], targets.get((c["pk"], period.code)), day)
-        for c in children
-    ]
     return Achievement(
         scope=scope,
         row=row_for(period),
         periods=[row_for(p) for p in listed if p != period],
-        children=_best_first(child_rows),
+        children=_child_rows(children, period, day, per_child, targets),
         average_over_percent=rules.average_over_percent(
             [(numbers[y], _plan_admissions(targets.get((unit.pk, y.code)))) for y in finished]
         ),
@@ -658,24 +653,6 @@ def _admitted_per_month_raw(sub: _Subtree, start: date, until: date) -> Counter[
     return Counter({month: n for month, n in rows})
 
 
-def _admitted_per_month(sub: _Subtree, start: date, until: date) -> Counter[date]:
-    """Admissions per month (first days): kept counts for whole months, the records for an
-    unfinished last month, or the records alone when the kept counts cannot answer."""
-    cut = split_span(start, until)
-    raw_from = start
-    per_month: Counter[date] = Counter()
-    if _kept(sub) and cut is not None:
-        if cut.has_months:
-            kept = monthly_counts([sub.unit.pk], [Metric.ADMITTED], cut.first, cut.last)
-            for (_u, _k, month), n in kept.items():
-                per_month[month] += n
-        if cut.tail is None:
-            return per_month
-        raw_from = cut.tail[0]
-    per_month.update(_admitted_per_month_raw(sub, raw_from, until))
-    return per_month
-
-
 def _month_points(
     per_month: Counter[date], period: Period, until: date, target: _Plan | None
 ) -> list[MonthPoint]:
@@ -709,7 +686,7 @@ def admissions_by_month(
     subtree). `achievement` gives the same points from its own reads."""
     scope = report_scope(unit, period, as_of)
     sub = _subtree(unit)
-    per_month = _admitted_per_month(sub, period.start, scope.until)
+    per_month, _by_child = _admissions(sub, [], period.start, period, scope.until)
     target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
     return _month_points(per_month, period, scope.until, target)
 
@@ -1163,11 +1140,13 @@ def ranking(*, unit: Unit, period: Period, as_of: date | None = None) -> Ranking
     scope = report_scope(unit, period, as_of)
     sub = _subtree(unit)
     day = scope.until
-    rows = _children_rows(sub, _children(unit), period, day)
+    children = _children(unit)
+    per_month, per_child = _admissions(sub, children, period.start, period, day)
+    targets = _unit_targets(sub, children, [period.code], period)
+    rows = _child_rows(children, period, day, per_child, targets)
     if not rows:
-        (admitted,) = _count_admitted(sub, [(period.start, day)])
-        target = _targets({unit.pk: sub.chain(unit.pk)}, [period.code]).get((unit.pk, period.code))
-        rows = [_row(unit, period, admitted, target, day)]
+        target = targets.get((unit.pk, period.code))
+        rows = [_row(unit, period, sum(per_month.values()), target, day)]
     # A period before the first thresholds were set (1930–2015) is ranked but not graded:
     # the rulebook has nothing in force then, and that is the history, not an error.
     try:

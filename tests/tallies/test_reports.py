@@ -100,12 +100,15 @@ def test_achievement_from_kept_counts_equals_the_records(
 ) -> None:
     """Every figure of `achievement` (the unit's periods, each child, the months of the
     chart) read from the kept months and the days of an unfinished month is what the
-    records alone give; and the chart's months are `admissions_by_month`'s."""
+    records alone give; the chart's months are `admissions_by_month`'s and the ranking's
+    lines the children's (or the unit's, without children)."""
     _admit(world, 20)
     _admit(world, 9, world.kb_school)
     for unit in (world.root, world.tam_ky, world.an_my):
         kept = selectors.achievement(unit=unit, period=period, as_of=as_of)
         assert kept.months == selectors.admissions_by_month(unit=unit, period=period, as_of=as_of)
+        ranked = selectors.ranking(unit=unit, period=period, as_of=as_of).rows
+        assert [r.row for r in ranked] == (kept.children or [kept.row])
         with monkeypatch.context() as patch:
             patch.setattr(selectors, "_kept", lambda sub: False)
             raw = selectors.achievement(unit=unit, period=period, as_of=as_of)
