@@ -152,14 +152,12 @@ class _Subtree:
         owner = {pk: pk for pk in unit_ids}
         chains = {pk: {pk} for pk in owner}
         frontier = set(owner)
-        first = True
+        into = Q(successor_id__in=frontier)
+        if children:
+            into = Q(successor_id=self.unit.pk) | Q(
+                successor__parent_id=self.unit.pk, successor__valid_to__isnull=True
+            )
         while frontier:
-            into: Q = Q(successor_id__in=frontier)
-            if first and children:
-                into = Q(successor_id=self.unit.pk) | Q(
-                    successor__parent_id=self.unit.pk, successor__valid_to__isnull=True
-                )
-            first = False
             merged = Unit.objects.filter(
                 into, path__startswith=self.unit.path, valid_to__isnull=False
             ).values_list("pk", "successor_id")
@@ -169,6 +167,7 @@ class _Subtree:
                     owner[pk] = owner[successor]
                     chains[owner[pk]].add(pk)
                     frontier.add(pk)
+            into = Q(successor_id__in=frontier)
         return chains
 
     def chain(self, unit_id: int) -> set[int]:
