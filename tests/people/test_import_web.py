@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dangvien.accounts.models import AuditEvent
+from dangvien.people import tasks
+from dangvien.people.importer import ImportReport
 from dangvien.people.models import ImportJob, Person
 from tests.conftest import World, logged_in
 from tests.people.test_import import row, workbook
@@ -107,7 +109,8 @@ def test_an_interrupted_job_is_shown_so_and_may_be_abandoned(world: World) -> No
     page = client.get(f"/nhap-excel/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page
     assert "Bỏ lần nhập này" not in page
-    client.post(f"/nhap-excel/{job.pk}/bo/")
+    refused = client.post(f"/nhap-excel/{job.pk}/bo/", follow=True).content.decode()
+    assert "chưa thể bỏ" in refused
     job.refresh_from_db()
     assert job.state == ImportJob.State.IMPORTING  # still alive: refused
     assert not AuditEvent.objects.filter(action="import.abandon").exists()
@@ -135,6 +138,30 @@ def test_the_tasks_mark_each_step_as_a_sign_of_life(world: World) -> None:
     assert job.state == ImportJob.State.CHECKED
     assert job.touched_at is not None
     assert not job.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES)
+
+
+def test_a_commit_marks_itself_alive_before_it_writes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's progress is written inside its transaction, unseen by the page until the
+    commit: the mark of the commit's start is what keeps a file checked long ago from
+    looking interrupted (and abandonable) while it is written."""
+    client = logged_in("bithu")
+    job = _upload(client, world, workbook([row("Nguyễn Thị An")]))
+    long_ago = timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    ImportJob.objects.filter(pk=job.pk).update(touched_at=long_ago)
+    stalled_when_writing: list[bool] = []
+    import_people = tasks.import_people
+
+    def watched(**arguments: Any) -> ImportReport:
+        seen = ImportJob.objects.get(pk=job.pk)
+        stalled_when_writing.append(seen.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES))
+        return import_people(**arguments)
+
+    monkeypatch.setattr(tasks, "import_people", watched)
+    assert client.post(f"/nhap-excel/{job.pk}/ghi/").status_code == 302
+    assert stalled_when_writing == [False]
+    assert Person.objects.count() == 1
 
 
 def test_jobs_are_scoped(world: World) -> None:
