@@ -147,7 +147,6 @@ def test_a_server_killed_while_its_worker_writes_an_import_leaves_nothing_and_im
         assert server.process is not None
         wait_for(written, server.process, "the import's writes")
         os.kill(writer, signal.SIGKILL)
-        server.kill()
     finally:
         server.kill()
     if not child_db.sqlite:
@@ -250,7 +249,6 @@ def test_a_server_killed_while_a_step_waits_inside_its_transaction_leaves_the_ca
         # The secretary's browser is told nothing but that the connection was lost.
         with pytest.raises(ConnectionError):
             visitor.answer(request)
-        server.kill()
     finally:
         server.kill()
         # The killed writer's session wakes, finds its client gone and rolls back.
