@@ -108,24 +108,21 @@ class DeferredChecks:
                 [tables, ["f"] if foreign_keys_only else ["f", "u"]],
             )
             deferred.constraints = list(cursor.fetchall())
-            if foreign_keys_only:
-                for table, name, _kind, _definition in deferred.constraints:
-                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
-                return deferred
-            cursor.execute(
-                """
-                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-                FROM pg_index i
-                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-                  AND NOT EXISTS (
-                    SELECT 1 FROM pg_constraint c
-                    WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
-                  )
-                ORDER BY 1
-                """,
-                [tables],
-            )
-            deferred.indexes = list(cursor.fetchall())
+            if not foreign_keys_only:
+                cursor.execute(
+                    """
+                    SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                    FROM pg_index i
+                    WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+                      AND NOT EXISTS (
+                        SELECT 1 FROM pg_constraint c
+                        WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                      )
+                    ORDER BY 1
+                    """,
+                    [tables],
+                )
+                deferred.indexes = list(cursor.fetchall())
             # Foreign keys first (contype 'f' sorts before 'u'), then what they may rest on.
             for table, name, _kind, _definition in deferred.constraints:
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
