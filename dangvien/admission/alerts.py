@@ -11,9 +11,10 @@ date.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import groupby
+from itertools import groupby, islice
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -170,14 +171,12 @@ def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
 def _scope_roots(user: AnyUser | None, under: Unit | None) -> list[int]:
     """The units whose current subtrees together make the user's scope (below `under`),
     none inside another: the kept counts of these units, summed, are the scope's."""
+    if under is not None and _inside_scope(user, under):
+        return [under.pk]
     if user is None or getattr(user, "is_superuser", False):
-        if under is not None:
-            return [under.pk]
         return list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
     granted = outermost_paths([path for path, _role in grant_paths(user)])
     if under is not None:
-        if any(under.path.startswith(path) for path in granted):
-            return [under.pk]
         granted = [path for path in granted if path.startswith(under.path)]
     return [path_ids(path)[-1] for path in granted]
 
@@ -209,12 +208,9 @@ def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None)
     the certificates by the rule in force on each issue date."""
     limit = today + timedelta(days=LATER_DAYS)
     _cases, transfers = _sources(user, limit, under)
-    return _bands(
-        _case_band_counts(user, under, today),
-        transfers,
-        _certificate_expiries(user, limit, under),
-        today,
-    )
+    with rules_cached():
+        expiries = list(_certificate_expiries(user, limit, under))
+    return _bands(_case_band_counts(user, under, today), transfers, expiries, today)
 
 
 @dataclass(frozen=True)
@@ -314,18 +310,30 @@ def _certificate_alerts(user: AnyUser | None, limit: date, under: Unit | None) -
     return result
 
 
-def _certificate_expiries(user: AnyUser | None, limit: date, under: Unit | None) -> list[date]:
-    """The days `_certificate_alerts`' certificates expire, from the issue dates alone (the
-    dashboard counts them by band; no case, unit or person is read)."""
-    expiries = []
-    with rules_cached():
-        issued_days = _certificate_cases(user, limit, under).values_list(
-            "certificate_issued", flat=True
-        )
-        for issued in issued_days:
+# Certificates read per query by `_certificate_expiries`.
+CERTIFICATE_PAGE = 500
+
+
+def _certificate_expiries(user: AnyUser | None, limit: date, under: Unit | None) -> Iterator[date]:
+    """The days `_certificate_alerts`' certificates expire, from the issue dates alone (no
+    case, unit or person is read), earliest issue first; the caller holds `rules_cached`.
+    Read in LIMIT pages rather than through a server-side cursor: a commune's few fit in
+    one query, where a cursor costs three round trips (DECLARE, FETCH, CLOSE); a caller
+    that stops early reads no more."""
+    issued_days = (
+        _certificate_cases(user, limit, under)
+        .order_by("certificate_issued", "pk")
+        .values_list("certificate_issued", flat=True)
+    )
+    start = 0
+    while True:
+        page = list(issued_days[start : start + CERTIFICATE_PAGE])
+        for issued in page:
             if issued is not None and (expires := _certificate_expiry(issued)[0]) <= limit:
-                expiries.append(expires)
-    return expiries
+                yield expires
+        if len(page) < CERTIFICATE_PAGE:
+            return
+        start += CERTIFICATE_PAGE
 
 
 def alerts_by_unit(alerts: list[Alert]) -> list[UnitAlerts]:
@@ -340,7 +348,6 @@ def alerts_by_unit(alerts: list[Alert]) -> list[UnitAlerts]:
 # or of the country needs the list, not the exact number, and counting every open case of
 # the country on every page cost 300 ms of each page (issue 6's national benchmark).
 URGENT_SHOWN = 999
-CERTIFICATE_PAGE = 500
 
 
 def urgent_count(user: AnyUser, today: date) -> int:
@@ -380,24 +387,6 @@ def _open_cases_due(user: AnyUser, today: date, limit: date) -> int:
 
 def _certificates_expiring(user: AnyUser, limit: date, at_most: int) -> int:
     """How many certificate alerts `_certificate_alerts` would list, counted up to
-    `at_most` (the candidates read in pages, the rule applied to each)."""
-    found = 0
+    `at_most`."""
     with rules_cached():
-        issued_days = (
-            _certificate_cases(user, limit, None)
-            .order_by("certificate_issued", "pk")
-            .values_list("certificate_issued", flat=True)
-        )
-        # Pages by LIMIT/OFFSET rather than a server-side cursor: a commune's few fit in
-        # one query, where a cursor costs three round trips (DECLARE, FETCH, CLOSE).
-        start = 0
-        while True:
-            page = list(issued_days[start : start + CERTIFICATE_PAGE])
-            for issued in page:
-                if issued is not None and _certificate_expiry(issued)[0] <= limit:
-                    found += 1
-                    if found >= at_most:
-                        return found
-            if len(page) < CERTIFICATE_PAGE:
-                return found
-            start += CERTIFICATE_PAGE
+        return sum(1 for _day in islice(_certificate_expiries(user, limit, None), at_most))
