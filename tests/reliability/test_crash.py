@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from dangvien.accounts.models import AuditEvent
-from dangvien.people.models import Person, Status, StatusEvent
+from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.integrity import check_integrity
 from tests.admission.factories import cell_members
 from tests.conftest import World
@@ -31,7 +31,7 @@ from tests.reliability.processes import (
     wait_until_alone,
     writing_backends,
 )
-from tests.reliability.workbooks import members_workbook
+from tests.reliability.workbooks import assert_imported_once, members_workbook
 
 # Large enough that the writes last about a second on either engine: the kill lands inside.
 ROWS = 4000
@@ -89,13 +89,7 @@ def test_an_import_killed_while_writing_leaves_nothing_and_runs_again_once(
     again = child_db.run(_import(file))
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"Đã ghi {ROWS} người" in again.stdout
-    # Every row exactly once: as many people as rows, no two alike.
-    assert Person.objects.count() == people + ROWS
-    imported = Person.objects.filter(unit__code=CELL, status=Status.OFFICIAL)
-    assert imported.count() == ROWS
-    alike = imported.values("full_name", "birth_year", "birth_month", "birth_day")
-    assert alike.distinct().count() == ROWS
-    assert StatusEvent.objects.count() == events + ROWS
+    assert_imported_once(ROWS, CELL, people=people, events=events)
     assert check_integrity() == []
 
     third = child_db.run(_import(file))

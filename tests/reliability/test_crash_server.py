@@ -22,7 +22,7 @@ from django.db import connection, connections
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.admission.models import CaseEvent, Step
-from dangvien.people.models import ImportJob, Person, Status, StatusEvent
+from dangvien.people.models import ImportJob, Person, StatusEvent
 from dangvien.tallies.integrity import check_integrity
 from tests.admission.factories import cell_members
 from tests.conftest import World, signed_in
@@ -36,7 +36,7 @@ from tests.reliability.cases import (
 )
 from tests.reliability.processes import ChildDatabase, wait_for, wait_until_alone
 from tests.reliability.server import Response, Server, Visitor
-from tests.reliability.workbooks import members_workbook
+from tests.reliability.workbooks import assert_imported_once, members_workbook
 
 # Large enough that the commit's writes last about a second: the kill lands inside them.
 ROWS = 4000
@@ -185,13 +185,7 @@ def test_a_server_killed_while_its_worker_writes_an_import_leaves_nothing_and_im
         server.kill()
     child_db.pull()
 
-    # Every row exactly once: as many people as rows, no two alike.
-    assert Person.objects.count() == people + ROWS
-    imported = Person.objects.filter(unit__code=CELL, status=Status.OFFICIAL)
-    assert imported.count() == ROWS
-    alike = imported.values("full_name", "birth_year", "birth_month", "birth_day")
-    assert alike.distinct().count() == ROWS
-    assert StatusEvent.objects.count() == events + ROWS
+    assert_imported_once(ROWS, CELL, people=people, events=events)
     assert AuditEvent.objects.filter(action="person.create").count() == audit + ROWS
     assert check_integrity() == []
 

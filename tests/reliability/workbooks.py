@@ -1,5 +1,6 @@
 """Large valid workbooks of members for the crash tests: every row distinct (name and
-birth), no citizen ID, so a second import of the same file is refused as duplicates."""
+birth), no citizen ID, so a second import of the same file is refused as duplicates; and
+the check that such a workbook was imported exactly once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 import xlsxwriter
 
 from dangvien.people.columns import MINIMAL_MEMBER_KEYS, headers_of
+from dangvien.people.models import Person, Status, StatusEvent
 
 HEADERS = headers_of(*MINIMAL_MEMBER_KEYS)
 _FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
@@ -56,3 +58,14 @@ def members_workbook(count: int, cell_code: str) -> bytes:
             sheet.write_string(r, c, value)
     book.close()
     return out.getvalue()
+
+
+def assert_imported_once(count: int, cell_code: str, *, people: int, events: int) -> None:
+    """`members_workbook(count, cell_code)` imported exactly once over `people` people and
+    `events` status events: as many people as rows, no two alike, one event each."""
+    assert Person.objects.count() == people + count
+    imported = Person.objects.filter(unit__code=cell_code, status=Status.OFFICIAL)
+    assert imported.count() == count
+    alike = imported.values("full_name", "birth_year", "birth_month", "birth_day")
+    assert alike.distinct().count() == count
+    assert StatusEvent.objects.count() == events + count
