@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.selectors import AnyUser, grant_paths, outermost_paths, scope_q
+from dangvien.accounts.selectors import AnyUser, grant_paths, outermost_paths, role_on, scope_q
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
@@ -87,9 +87,7 @@ def _inside_scope(user: AnyUser | None, under: Unit | None) -> bool:
     filtering by both (and the query is simpler to build and to plan)."""
     if under is None:
         return False
-    if user is None or getattr(user, "is_superuser", False):
-        return True
-    return any(under.path.startswith(path) for path, _role in grant_paths(user))
+    return user is None or role_on(user, under) is not None
 
 
 def _sources(
