@@ -80,18 +80,28 @@ def test_an_approver_corrects_a_step_with_a_new_event_pointing_at_it(
     world: World, registry: Registry
 ) -> None:
     case, event = _at_helper(world, registry)
-    body = {"reason": "Ghi nhầm số quyết định (biên bản ngày 05/02/2024)", "document_number": "02"}
+    body = {
+        "reason": "Ghi nhầm ngày quyết định (biên bản ngày 05/02/2024)",
+        "on": "2024-02-02",
+        "signed_by": "Bí thư chi bộ",
+        "note": "Quyết định ký ngày 02/02/2024",
+    }
     response = post_json(api_client(world.xa), _correction_url(case, event), body)
     assert response.status_code == 201, response.content
     answer = response.json()
     new = answer["event"]
-    assert (new["corrects_id"], new["step"], new["document_number"]) == (event.pk, "helper", "02")
+    assert (new["corrects_id"], new["step"]) == (event.pk, "helper")
+    assert (new["on"], new["signed_by"], new["note"]) == (
+        body["on"],
+        body["signed_by"],
+        body["note"],
+    )
     # What was not sent is kept from the corrected event.
-    assert new["on"] == "2024-02-01"
+    assert new["document_number"] == "01-QĐ/CB"
     assert new["data"]["correction_reason"] == body["reason"]
     assert answer["case"]["stage"] == "helper"
     event.refresh_from_db()
-    assert event.document_number == "01-QĐ/CB"  # the party file is never edited in place
+    assert event.on == date(2024, 2, 1)  # the party file is never edited in place
     audit = AuditEvent.objects.get(action="case.correct")
     assert (audit.actor, audit.request_path) == (world.xa, _correction_url(case, event))
     # The case now shows the old event as corrected.
