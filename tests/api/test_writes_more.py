@@ -193,6 +193,7 @@ CLASS = {
     "place": "Hội trường phường",
     "start": "2024-03-04",
     "end": "2024-03-08",
+    "note": "Lớp buổi tối",
 }
 
 
@@ -209,6 +210,7 @@ def test_a_class_is_opened_through_the_service(world: World) -> None:
     )
     training_class = TrainingClass.objects.get()
     assert opened["id"] == training_class.pk
+    assert (training_class.place, training_class.note) == ("Hội trường phường", "Lớp buổi tối")
     audit = AuditEvent.objects.get(action="training.class_create")
     assert (audit.actor, audit.request_path) == (world.xa, "/api/v1/classes")
 
@@ -321,10 +323,11 @@ def test_results_and_certificates_are_recorded_through_the_service(
     answer = response.json()
     assert answer["passed"] == 1
     (enrolment,) = answer["enrolments"]
-    assert (enrolment["certificate_number"], enrolment["certificate_date"]) == (
-        "GCN-15",
-        "2020-03-13",
-    )
+    assert (
+        enrolment["attended"],
+        enrolment["certificate_number"],
+        enrolment["certificate_date"],
+    ) == (True, "GCN-15", "2020-03-13")
     assert AuditEvent.objects.get(action="training.record_result").request_path == url
     # The same results again write nothing more; sent again under the same key, the first
     # answer comes back with its own status.
