@@ -24,8 +24,9 @@ FIRST_DAY = date(1930, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 SMALL = 32767  # the largest value of a small positive integer column
 MAX_ID = 2**63 - 1
-# The most rows a list in a write's body may hold (people to enrol, results to record).
-MAX_ROWS = 1000
+# The most items a list in a write's body may hold (people to enrol, results to record);
+# not the rows of an imported file (`endpoints.imports.MAX_ROWS`).
+MAX_ITEMS = 1000
 
 
 def _storable(value: str) -> str:
@@ -386,7 +387,7 @@ class EnrolIn(Schema):
 
     person_ids: list[Id] = Field(
         min_length=1,
-        max_length=MAX_ROWS,
+        max_length=MAX_ITEMS,
         description="Người ghi danh; người đã có trong lớp được bỏ qua.",
     )
 
@@ -406,7 +407,7 @@ class ResultsIn(Schema):
 
     results: list[ResultIn] = Field(
         min_length=1,
-        max_length=MAX_ROWS,
+        max_length=MAX_ITEMS,
         description="Kết quả của những học viên được gửi; học viên khác giữ nguyên.",
     )
 
