@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.people import tasks
-from dangvien.people.importer import ImportReport
+from dangvien.people.importer import ImportReport, import_people
 from dangvien.people.models import ImportJob, Person
 from tests.conftest import World, logged_in
 from tests.people.test_import import row, workbook
@@ -151,7 +151,6 @@ def test_a_commit_marks_itself_alive_before_it_writes(
     long_ago = timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
     ImportJob.objects.filter(pk=job.pk).update(touched_at=long_ago)
     stalled_when_writing: list[bool] = []
-    import_people = tasks.import_people
 
     def watched(**arguments: Any) -> ImportReport:
         seen = ImportJob.objects.get(pk=job.pk)
