@@ -35,6 +35,7 @@ from dangvien.people.models import Person, Status
 from dangvien.people.services import person_set_status
 from dangvien.rulebook.selectors import rule_in_force, rules_cached
 from dangvien.tallies.dues import case_dues_added, dues_after, dues_before
+from dangvien.tallies.newmembers import new_members_kept
 
 # Votes and decisions are recorded by approvers; the paperwork steps by editors.
 APPROVER_STEPS = frozenset(
@@ -127,15 +128,19 @@ def case_open(
                 )
             ]
         raise_if(problems)
-        case = Case.objects.create(
-            person=person,
-            unit=person.unit,
-            source=source,
-            stage=Step.LISTED,
-            stage_since=on,
-            previous=previous,
-            readmission=readmission,
-        )
+        # A member who left and comes back was counted as a new member by the source of
+        # their first case; the breakdown counts the latest one (`tallies.newmembers`).
+        admitted_before = [person.pk] if person.decision_date is not None else []
+        with new_members_kept(admitted_before):
+            case = Case.objects.create(
+                person=person,
+                unit=person.unit,
+                source=source,
+                stage=Step.LISTED,
+                stage_since=on,
+                previous=previous,
+                readmission=readmission,
+            )
         CaseEvent.objects.create(
             case=case,
             step=Step.LISTED,

@@ -34,6 +34,7 @@ from dangvien.orgs.models import (
 )
 from dangvien.tallies.dues import dues_moved
 from dangvien.tallies.members import members_moved
+from dangvien.tallies.newmembers import new_members_moved
 from dangvien.tallies.services import tallies_moved
 
 
@@ -226,6 +227,7 @@ def _rehome(unit: Unit, new_parent: Unit) -> None:
     tallies_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
     members_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
     dues_moved(unit_id=unit.pk, old_path=old_prefix, new_path=new_prefix)
+    new_members_moved(old_path=old_prefix, new_path=new_prefix)
 
 
 def _move_subtree(unit: Unit, new_parent: Unit, on: date, reorg: Reorganisation) -> int:

@@ -37,6 +37,7 @@ from dangvien.people.models import (
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
 from dangvien.tallies.members import members_added, members_kept
 from dangvien.tallies.models import STATUS_METRIC, Metric
+from dangvien.tallies.newmembers import new_members_added, new_members_kept
 from dangvien.tallies.services import (
     tallies_add,
     tally_admission_moved,
@@ -283,6 +284,8 @@ def people_bulk_create(
                     for org in e.data.mass_organisations
                 ]
             )
+            # After the memberships: the Youth Union is one of the breakdowns.
+            new_members_added([p.pk for p in people if p.decision_date is not None])
             audit_record_many(
                 actor=acting_user,
                 action="person.create",
@@ -315,6 +318,25 @@ def _tally_created(people: Sequence[Person], entries: Sequence[NewPerson]) -> No
 # --- change ---------------------------------------------------------------------------
 
 
+# The fields of a record that the kept breakdown of new members counts.
+_DESCRIBING = frozenset(
+    {
+        "decision_date",
+        "sex",
+        "birth",
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "ethnicity",
+        "religion",
+        "general_education",
+        "professional",
+        "political_theory",
+        "occupation",
+    }
+)
+
+
 def person_update(
     *, acting_user: Actor, person: Person, changes: dict[str, Any], basis: str = ""
 ) -> Person:
@@ -322,9 +344,14 @@ def person_update(
     basis and an approver; contact details need an editor."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        # The dates decide when a person counts as a member (`tallies.members`).
+        # The dates decide when a person counts as a member (`tallies.members`); these
+        # fields, how a new member is counted in the quality report (`tallies.newmembers`).
         dated = {"decision_date", "official_date"} & set(changes)
-        with members_kept([person.pk] if dated else []):
+        described = _DESCRIBING & set(changes)
+        with (
+            members_kept([person.pk] if dated else []),
+            new_members_kept([person.pk] if described else []),
+        ):
             return _update_locked(acting_user, person, changes, basis)
 
 
@@ -462,7 +489,8 @@ def person_set_status(
                 )
             )
         raise_if(problems)
-        with members_kept([person.pk]):
+        redated = [person.pk] if "decision_date" in (admission or {}) else []
+        with members_kept([person.pk]), new_members_kept(redated):
             person.status, person.status_since = status, on
             person.save(update_fields=fields)
             event = StatusEvent.objects.create(

@@ -33,7 +33,6 @@ subtree or the number of children (GROUP BY, conditional aggregation, path prefi
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,12 +61,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangvien.admission.models import Case, CaseEvent, Source, Step
-from dangvien.lib.dates import PartialDate
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
 from dangvien.people.models import (
     Category,
-    MassOrgMembership,
     Person,
     PositionHolding,
     ResidenceRegistration,
@@ -76,7 +73,6 @@ from dangvien.people.models import (
     StatusEvent,
     Transfer,
 )
-from dangvien.people.rules import age_in_years
 from dangvien.reports import rules
 from dangvien.reports.types import (
     Achievement,
@@ -97,7 +93,8 @@ from dangvien.reports.types import (
     TrainingRow,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force
-from dangvien.tallies.models import STATUS_METRIC, Metric, Tally
+from dangvien.tallies.models import STATUS_METRIC, Dimension, Metric, Tally
+from dangvien.tallies.newmembers import KEPT_DEPTH, counted_from_records, kept_counts
 from dangvien.tallies.selectors import members_on, monthly_counts, split_span
 from dangvien.targets.models import StructuralMeasure, StructuralTarget, Target
 from dangvien.training.models import ClassKind, Result, TrainingClass
@@ -692,6 +689,18 @@ def admissions_by_month(
 
 # --- quality of new members -------------------------------------------------------------
 
+# The breakdowns whose raw value is a category id.
+_BY_CATEGORY = frozenset(
+    {
+        Dimension.ETHNICITY,
+        Dimension.RELIGION,
+        Dimension.GENERAL_EDUCATION,
+        Dimension.PROFESSIONAL,
+        Dimension.POLITICAL_THEORY,
+        Dimension.OCCUPATION,
+    }
+)
+
 
 def _shares(key: str, title: str, counts: Counter[str], order: list[str]) -> Breakdown:
     total = sum(counts.values())
@@ -708,6 +717,28 @@ def _shares(key: str, title: str, counts: Counter[str], order: list[str]) -> Bre
     return Breakdown(key, title, total, rows)
 
 
+def _new_member_counts(sub: _Subtree, start: date, until: date) -> Counter[tuple[str, str]]:
+    """The new members admitted in [start, until] per (breakdown, raw value)
+    (`tallies.newmembers`): the whole months from the kept rows where the unit keeps them,
+    the days of an unfinished last month from the records; everything from the records
+    otherwise (one query each)."""
+    cut = split_span(start, until)
+    if _kept(sub) and sub.unit.depth <= KEPT_DEPTH and cut is not None:
+        counts: Counter[tuple[str, str]] = Counter()
+        if cut.has_months:
+            counts.update(kept_counts(sub.unit.pk, cut.first, cut.last))
+        if cut.tail is not None:
+            counts.update(_new_member_counts_raw(sub, *cut.tail))
+        return counts
+    return _new_member_counts_raw(sub, start, until)
+
+
+def _new_member_counts_raw(sub: _Subtree, start: date, until: date) -> Counter[tuple[str, str]]:
+    people = _admitted(sub).filter(_between(start, until)).order_by().values("pk")
+    sql, params = people.query.sql_with_params()
+    return counted_from_records(sql, params)
+
+
 def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Breakdown]:
     """Who the new members of the period are (admitted as defined above): sex; age at the
     decision date, 18–30 against the rest and in finer bands; ethnic minority (any group but
@@ -715,43 +746,12 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
     (an open membership of category "DTN" on the decision date); general and professional
     education (seed 002: "cao đẳng, đại học" = college and above); political theory;
     occupation; and the source of the admission case ("không qua hồ sơ" when the member came
-    from a register). One query reads the new members; shares are exact (formatters round).
-    """
+    from a register). The counts per raw value come from the kept breakdowns or the records
+    (`_new_member_counts`), the categories behind them from one more query; shares are exact
+    (formatters round)."""
     scope = report_scope(unit, period, as_of)
-    sub = _subtree(unit)
-    youth = MassOrgMembership.objects.filter(
-        person=OuterRef("pk"),
-        organisation__kind="mass_organisation",
-        organisation__code="DTN",
-    ).filter(
-        Q(start__isnull=True) | Q(start__lte=OuterRef("decision_date")),
-        Q(end__isnull=True) | Q(end__gte=OuterRef("decision_date")),
-    )
-    source = Case.objects.filter(person=OuterRef("pk")).order_by("-id").values("source")[:1]
-    # The categories by id, read after the people (a second query only when someone was
-    # admitted): six joins to the category table cost more to plan than to run.
-    rows = list(
-        _admitted(sub)
-        .filter(_between(period.start, scope.until))
-        .annotate(youth=Exists(youth), case_source=Subquery(source))
-        .order_by()
-        .values_list(
-            "sex",
-            "birth_year",
-            "birth_month",
-            "birth_day",
-            "decision_date",
-            "ethnicity_id",
-            "religion_id",
-            "general_education_id",
-            "professional_id",
-            "political_theory_id",
-            "occupation_id",
-            "youth",
-            "case_source",
-        )
-    )
-    ids = {pk for row in rows for pk in row[5:11] if pk is not None}
+    counts = _new_member_counts(_subtree(unit), period.start, scope.until)
+    ids = {int(key) for (dimension, key) in counts if dimension in _BY_CATEGORY and key}
     category: dict[int | None, Category] = {}
     if ids:
         category = Category.objects.only("code", "name", "rank").in_bulk(ids)
@@ -759,36 +759,40 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
     rank = {pk: c.rank for pk, c in category.items()}
     name = {pk: c.name for pk, c in category.items()}
     counters: dict[str, Counter[str]] = defaultdict(Counter)
-    # Every label translated once, not once per new member (a country's year is 170,000
-    # people, and a translation lookup costs more than the rest of a row).
-    tr = functools.cache(_)
     sexes = {key: str(label) for key, label in Sex.choices}
     sources = {key: str(label) for key, label in Source.choices}
     yes, no = _("Có"), _("Không")
     unknown = _(rules.UNKNOWN)
     young, other = _("Từ 18 đến 30 tuổi"), _("Khác")
     untrained, no_case = _("Chưa qua đào tạo"), _("Không qua hồ sơ")
-    for (
-        sex, year, month, day, decided, ethnicity_id, religion_id, general_id, professional_id,
-        theory_id, occupation_id, in_youth, case_source,
-    ) in rows:  # fmt: skip
-        ethnicity, religion = code.get(ethnicity_id), code.get(religion_id)
-        general, professional = rank.get(general_id), rank.get(professional_id)
-        theory, occupation = name.get(theory_id), name.get(occupation_id)
-        age = age_in_years(PartialDate(year, month, day), decided)
-        counters["sex"][sexes.get(sex, sex)] += 1
-        counters["age_group"][young if rules.is_young(age) else other] += 1
-        counters["age_band"][tr(rules.age_band(age))] += 1
-        counters["ethnic_minority"][yes if ethnicity and ethnicity != "01" else no] += 1
-        counters["religion"][yes if religion and religion != "00" else no] += 1
-        counters["youth_union"][yes if in_youth else no] += 1
-        counters["general_education"][tr(rules.group_by_rank(general, rules.GENERAL_GROUPS))] += 1
-        counters["education_professional"][
-            tr(rules.group_by_rank(professional, rules.PROFESSIONAL_GROUPS))
-        ] += 1
-        counters["political_theory"][theory or untrained] += 1
-        counters["occupation"][occupation or unknown] += 1
-        counters["source"][sources.get(case_source, case_source) if case_source else no_case] += 1
+    for (dimension, key), n in counts.items():
+        pk = int(key) if dimension in _BY_CATEGORY and key else None
+        if dimension == Dimension.SEX:
+            counters["sex"][sexes.get(key, key)] += n
+        elif dimension == Dimension.AGE:
+            age = int(key)
+            counters["age_group"][young if rules.is_young(age) else other] += n
+            counters["age_band"][_(rules.age_band(age))] += n
+        elif dimension == Dimension.ETHNICITY:
+            ethnicity = code.get(pk)
+            counters["ethnic_minority"][yes if ethnicity and ethnicity != "01" else no] += n
+        elif dimension == Dimension.RELIGION:
+            religion = code.get(pk)
+            counters["religion"][yes if religion and religion != "00" else no] += n
+        elif dimension == Dimension.YOUTH_UNION:
+            counters["youth_union"][yes if key == "1" else no] += n
+        elif dimension == Dimension.GENERAL_EDUCATION:
+            group = rules.group_by_rank(rank.get(pk), rules.GENERAL_GROUPS)
+            counters["general_education"][_(group)] += n
+        elif dimension == Dimension.PROFESSIONAL:
+            group = rules.group_by_rank(rank.get(pk), rules.PROFESSIONAL_GROUPS)
+            counters["education_professional"][_(group)] += n
+        elif dimension == Dimension.POLITICAL_THEORY:
+            counters["political_theory"][name.get(pk) or untrained] += n
+        elif dimension == Dimension.OCCUPATION:
+            counters["occupation"][name.get(pk) or unknown] += n
+        elif dimension == Dimension.SOURCE:
+            counters["source"][sources.get(key, key) if key else no_case] += n
     yes_no = [yes, no]
     return [
         _shares("sex", _("Giới tính"), counters["sex"], [sexes["F"], sexes["M"]]),

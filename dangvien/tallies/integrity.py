@@ -21,7 +21,8 @@ from dangvien.orgs.rules import path_step
 from dangvien.people.models import Person, PersonName, Status, StatusEvent
 from dangvien.tallies.dues import due_differences
 from dangvien.tallies.members import member_differences
-from dangvien.tallies.models import Metric, Tally
+from dangvien.tallies.models import Dimension, Metric, Tally
+from dangvien.tallies.newmembers import new_member_differences
 from dangvien.tallies.recompute import differences
 
 # Statuses of a person that still belongs to a cell (their cell must exist).
@@ -30,7 +31,7 @@ _CURRENT = (Status.CANDIDATE, Status.PROBATIONARY, Status.OFFICIAL)
 
 @dataclass(frozen=True)
 class Finding:
-    # "tally", "members", "dues", "path", "version", "status", "name", "orphan",
+    # "tally", "members", "dues", "new_members", "path", "version", "status", "name", "orphan",
     # "certificate", "attachment"
     check: str
     message: str
@@ -93,6 +94,29 @@ def _dues() -> Iterator[Finding]:
             % {
                 "unit": codes.get(unit_id, f"#{unit_id}"),
                 "day": f"{day:%d/%m/%Y}",
+                "kept": have,
+                "actual": want,
+            },
+        )
+
+
+def _new_members() -> Iterator[Finding]:
+    """The kept breakdowns of new members (`tallies.newmembers`), by the raw value kept."""
+    codes = dict(Unit.objects.values_list("pk", "code"))
+    for unit_id, month, dimension, key, have, want in new_member_differences():
+        yield Finding(
+            "new_members",
+            _(
+                "Số đảng viên mới theo cơ cấu sai: %(unit)s, tháng %(month)s, %(dimension)s "
+                "“%(key)s”: đang lưu %(kept)s, tính lại được %(actual)s."
+            )
+            % {
+                "unit": codes.get(unit_id, f"#{unit_id}"),
+                "month": f"{month:%m/%Y}",
+                "dimension": (
+                    Dimension(dimension).label if dimension in Dimension.values else dimension
+                ),
+                "key": key,
                 "kept": have,
                 "actual": want,
             },
@@ -313,11 +337,13 @@ def _day(value: date | str | None) -> str:
 
 def check_integrity() -> list[Finding]:
     """Every difference found, in the order: kept counts, kept member counts, kept due
-    counts, tree, statuses, names, orphans, kept certificate dates, attachment files."""
+    counts, kept breakdowns of new members, tree, statuses, names, orphans, kept
+    certificate dates, attachment files."""
     return [
         *_tallies(),
         *_members(),
         *_dues(),
+        *_new_members(),
         *_paths(),
         *_statuses(),
         *_names(),

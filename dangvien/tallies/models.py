@@ -120,3 +120,58 @@ class CaseDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day:%d/%m/%Y}: {self.total}"
+
+
+class Dimension(models.TextChoices):
+    """What the quality report of new members breaks them down by (`NewMemberCount.key`
+    holds the raw value; the report names it at read time)."""
+
+    SEX = "sex", _("Giới tính")
+    # Whole years at the decision date (`people.rules.age_in_years`).
+    AGE = "age", _("Tuổi khi kết nạp")
+    # The person's category ids (empty when not recorded): the report reads each
+    # category's code, rank or name when it shows them, so a renamed category is shown
+    # by its new name without touching the kept rows.
+    ETHNICITY = "ethnicity", _("Dân tộc")
+    RELIGION = "religion", _("Tôn giáo")
+    GENERAL_EDUCATION = "general_education", _("Giáo dục phổ thông")
+    PROFESSIONAL = "professional", _("Chuyên môn, nghiệp vụ")
+    POLITICAL_THEORY = "political_theory", _("Lý luận chính trị")
+    OCCUPATION = "occupation", _("Nghề nghiệp")
+    # "1" when a Youth-Union membership was open on the decision date, else "0".
+    YOUTH_UNION = "youth_union", _("Đoàn viên thanh niên")
+    # The source of the person's latest admission case (empty: none).
+    SOURCE = "source", _("Nguồn kết nạp")
+
+
+class NewMemberCount(models.Model):
+    """How many people admitted in a month in a unit's current subtree had each value of
+    each breakdown of the quality report (`Person.decision_date`, `Person.admission_unit`,
+    as the monthly `Tally` of admissions counts them; see `tallies.newmembers`).
+
+    Kept only for the units of the top two levels of the tree (the root and the units just
+    under it: the country and its provinces, or a province and its communes), where a
+    year's new members are thousands (170,000 for the country) and counting them person
+    by person cost 2 s a page. Below, a year is a few dozen people, counted from the
+    records in a millisecond; keeping every cell's and commune's rows would have cost ten
+    rows per new member per level — tens of millions of rows for the country.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # The first day of the month counted.
+    month = models.DateField()
+    dimension = models.CharField(max_length=24, choices=Dimension.choices)
+    key = models.CharField(max_length=16, blank=True)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "dimension", "key"], name="new_member_count_once"
+            )
+        ]
+        verbose_name = _("số đảng viên mới theo cơ cấu")
+        verbose_name_plural = _("số đảng viên mới theo cơ cấu")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} {self.dimension}={self.key}: {self.total}"

@@ -53,23 +53,26 @@ def max_depth() -> int:
     return max(int(longest) // PATH_STEP, 1)
 
 
-def to_ancestors(path: str) -> str:
+def to_ancestors(path: str, deepest: int | None = None) -> str:
     """Joins that repeat each row once for every unit on its cell's current path (the cell
-    and each ancestor, as `a`): the path cut at each step, matched on the unique
-    `Unit.path` through a small table of depths 1…max. `path` is the SQL of the cell's
-    path."""
+    and each ancestor, as `a`; with `deepest`, only those at that depth or above): the path
+    cut at each step, matched on the unique `Unit.path` through a small table of depths
+    1…max. `path` is the SQL of the cell's path."""
     unit = _q(Unit._meta.db_table)
-    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max_depth() + 1))
+    last = max_depth() if deepest is None else min(max_depth(), deepest)
+    depths = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, last + 1))
     return (
         f"JOIN ({depths}) d ON d.n * {PATH_STEP} <= LENGTH({path}) "
         f"JOIN {unit} a ON a.path = SUBSTR({path}, 1, d.n * {PATH_STEP})"
     )
 
 
-def per_cell_sql(contributions: str, keys: tuple[str, ...], value: str) -> str:
+def per_cell_sql(
+    contributions: str, keys: tuple[str, ...], value: str, deepest: int | None = None
+) -> str:
     """A SELECT of (unit_id, *keys, value): the rows of `contributions` (a SELECT of
-    (cell_id, *keys, n)) added up for the cell and for each of its current ancestors — what
-    a kept table of rows per unit should hold."""
+    (cell_id, *keys, n)) added up for the cell and for each of its current ancestors (down
+    to depth `deepest`, if given) — what a kept table of rows per unit should hold."""
     unit = _q(Unit._meta.db_table)
     picked = ", ".join(f"c.{k} AS {k}" for k in keys)
     grouped = ", ".join(f"c.{k}" for k in keys)
@@ -77,7 +80,7 @@ def per_cell_sql(contributions: str, keys: tuple[str, ...], value: str) -> str:
         SELECT a.id AS unit_id, {picked}, SUM(c.n) AS {value}
         FROM ({contributions}) c
         JOIN {unit} u ON u.id = c.cell_id
-        {to_ancestors("u.path")}
+        {to_ancestors("u.path", deepest)}
         GROUP BY a.id, {grouped}
     """  # noqa: S608
 
@@ -100,16 +103,19 @@ def contributions_of(
     return found
 
 
-def spread_to_ancestors(by_cell: Mapping[tuple[Any, ...], int]) -> Counter[tuple[Any, ...]]:
+def spread_to_ancestors(
+    by_cell: Mapping[tuple[Any, ...], int], deepest: int | None = None
+) -> Counter[tuple[Any, ...]]:
     """Changes keyed (cell, *rest) → the same changes for the cell and each of its current
-    ancestors, keyed (unit, *rest) (one query for the cells' paths)."""
+    ancestors (down to depth `deepest`, if given), keyed (unit, *rest) (one query for the
+    cells' paths)."""
     cells = {key[0] for key, n in by_cell.items() if n}
     if not cells:
         return Counter()
     paths = dict(Unit.objects.filter(pk__in=cells).values_list("pk", "path"))
     spread: Counter[tuple[Any, ...]] = Counter()
     for (cell, *rest), n in by_cell.items():
-        for unit_id in path_ids(paths[cell]) if n else []:
+        for unit_id in path_ids(paths[cell])[:deepest] if n else []:
             spread[(unit_id, *rest)] += n
     return spread
 

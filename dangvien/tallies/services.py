@@ -29,7 +29,15 @@ from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Person, StatusEvent
 from dangvien.tallies.dues import rebuild_dues
 from dangvien.tallies.members import rebuild_members
-from dangvien.tallies.models import STATUS_METRIC, CaseDue, MemberChange, Metric, Tally
+from dangvien.tallies.models import (
+    STATUS_METRIC,
+    CaseDue,
+    MemberChange,
+    Metric,
+    NewMemberCount,
+    Tally,
+)
+from dangvien.tallies.newmembers import rebuild_new_members
 from dangvien.tallies.recompute import rebuild_all
 from dangvien.tallies.rules import moved
 
@@ -173,8 +181,13 @@ def expected_tallies(units: Iterable[Unit] | None = None) -> Counter[Key]:
 
 
 # The rebuild of each kept table: one statement each, independent of the others.
-REBUILDS: tuple[Callable[[], int], ...] = (rebuild_all, rebuild_members, rebuild_dues)
-KEPT_TABLES = [model._meta.db_table for model in (Tally, MemberChange, CaseDue)]
+REBUILDS: tuple[Callable[[], int], ...] = (
+    rebuild_all,
+    rebuild_members,
+    rebuild_dues,
+    rebuild_new_members,
+)
+KEPT_TABLES = [model._meta.db_table for model in (Tally, MemberChange, CaseDue, NewMemberCount)]
 
 
 def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
@@ -182,13 +195,13 @@ def tallies_rebuild(units: Iterable[Unit] | None = None) -> int:
     the rows of the given units and of every unit in their current subtrees (their
     ancestors are left as they are: rebuild those too, or everything, if records were
     loaded or moved across them). For loaders that bypass the services and for repairs.
-    The kept member and due counts are rebuilt with everything only. Returns the number of rows
-    written."""
+    The kept member, due and new-member breakdown counts are rebuilt with everything only.
+    Returns the number of rows written."""
     with transaction.atomic():
         if units is None:
             # The whole country: recomputed and written by the database, the monthly counts,
-            # the member counts (`tallies.members`) and the due counts (`tallies.dues`), one
-            # statement each.
+            # the member counts (`tallies.members`), the due counts (`tallies.dues`) and the
+            # new members' breakdowns (`tallies.newmembers`), one statement each.
             return sum(rebuild() for rebuild in REBUILDS)
         unit_list = list(units)
         expected = expected_tallies(unit_list)

@@ -12,7 +12,7 @@ from django.db import connection
 
 from dangvien.accounts.models import AuditEvent
 from dangvien.tallies.integrity import check_integrity
-from dangvien.tallies.models import CaseDue, MemberChange, Tally
+from dangvien.tallies.models import CaseDue, MemberChange, NewMemberCount, Tally
 from dangvien.tallies.services import KEPT_TABLES, tallies_recount
 from tests.admission.factories import candidate, cell_members, drive_case, open_case
 from tests.conftest import build_world
@@ -36,6 +36,11 @@ def _kept() -> list[list[tuple[Any, ...]]]:
             MemberChange.objects.exclude(delta=0).values_list("unit_id", "day", "status", "delta")
         ),
         sorted(CaseDue.objects.filter(total__gt=0).values_list("unit_id", "day", "total")),
+        sorted(
+            NewMemberCount.objects.filter(total__gt=0).values_list(
+                "unit_id", "month", "dimension", "key", "total"
+            )
+        ),
     ]
 
 
@@ -70,6 +75,7 @@ def test_the_tables_rebuilt_apart_hold_what_one_transaction_writes() -> None:
     Tally.objects.all().delete()
     MemberChange.objects.all().delete()
     CaseDue.objects.all().delete()
+    NewMemberCount.objects.all().delete()
     rows = tallies_recount(acting_user=None, apart=True)
     assert _kept() == kept
     assert _checks() == checks

@@ -147,9 +147,11 @@ def test_rebuild_recomputes_everything_or_a_subtree(world: World) -> None:
     expected = expected_tallies()
     Tally.objects.all().delete()
     # Both metrics of the two months, in five units on one side and three on the other
-    # (16), and the member changes of the same eight units (24: probationary from the
-    # decision day; on the official day, probationary out and official in).
-    assert tallies_rebuild() == 16 + 24
+    # (16), the member changes of the same eight units (24: probationary from the
+    # decision day; on the official day, probationary out and official in), and the ten
+    # breakdowns of the new members (alike, admitted the same month) in the units of the
+    # top two levels: the root, Quảng Nam and Bắc Ninh (30).
+    assert tallies_rebuild() == 16 + 24 + 30
     # The database's recomputation (one statement) writes what the Python one expects.
     kept = {
         (unit, month, metric): total

@@ -10,7 +10,7 @@ from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.services import tallies_recount
 
 # The findings that the recount repairs: the kept counts rebuilt from the records.
-KEPT_CHECKS = ("tally", "members", "dues")
+KEPT_CHECKS = ("tally", "members", "dues", "new_members")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,263 @@
+"""Kept counts of new members by breakdown (`NewMemberCount`): the definition, written once,
+in SQL.
+
+Who is counted: a person with a decision date and an admission unit, in the month of the
+decision date, in the admission unit's current subtree (as the monthly admissions of
+`Tally`). What is counted, per breakdown (`Dimension`), is a raw value, named by the
+report when it reads it (`reports.selectors.quality`):
+- sex; the age in whole years at the decision date (a birth known by year or month counts
+  from its first day, as `people.rules.age_in_years`);
+- the category ids of ethnicity, religion, general and professional education, political
+  theory and occupation ("" when not recorded);
+- "1" when a Youth-Union membership (mass organisation "DTN") was open on the decision
+  date, else "0";
+- the source of the person's latest admission case ("" when the member came from a
+  register, with no case).
+
+The same SELECT answers four questions, so they cannot disagree: a service's change
+(`new_members_kept`, the touched people before and after), the report's count from the
+records where no kept row answers (`counted_from_records`), the full rebuild
+(`rebuild_new_members`) and the integrity check (`new_member_differences`).
+
+Only the units of the top `KEPT_DEPTH` levels of the tree hold rows (see `NewMemberCount`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Sum
+
+from dangvien.admission.models import Case
+from dangvien.lib.db import db_date, upsert_add
+from dangvien.orgs.models import Unit
+from dangvien.orgs.rules import path_ids
+from dangvien.people.models import Category, CategoryKind, MassOrgMembership, Person
+from dangvien.tallies.models import Dimension, NewMemberCount
+from dangvien.tallies.recompute import (
+    contributions_of,
+    kept_differences,
+    per_cell_sql,
+    rebuild_kept,
+    spread_to_ancestors,
+)
+
+# The root (depth 1) and the units just under it keep rows; deeper units are counted from
+# the records.
+KEPT_DEPTH = 2
+# The Youth Union among the mass organisations (`people.defaults`).
+YOUTH_UNION_CODE = "DTN"
+# (cell or unit id, month, dimension, key) → change in the number of new members.
+Key = tuple[int, date, str, str]
+COLUMNS = ("unit_id", "month", "dimension", "key", "total")
+
+# Each breakdown's key, as SQL over the `np` rows below (all text: one UNION ALL column).
+_KEYS: dict[str, str] = {
+    Dimension.SEX: "np.sex",
+    Dimension.AGE: "CAST(np.age AS TEXT)",
+    Dimension.ETHNICITY: "COALESCE(CAST(np.ethnicity_id AS TEXT), '')",
+    Dimension.RELIGION: "COALESCE(CAST(np.religion_id AS TEXT), '')",
+    Dimension.GENERAL_EDUCATION: "COALESCE(CAST(np.general_education_id AS TEXT), '')",
+    Dimension.PROFESSIONAL: "COALESCE(CAST(np.professional_id AS TEXT), '')",
+    Dimension.POLITICAL_THEORY: "COALESCE(CAST(np.political_theory_id AS TEXT), '')",
+    Dimension.OCCUPATION: "COALESCE(CAST(np.occupation_id AS TEXT), '')",
+    Dimension.YOUTH_UNION: "np.youth",
+    Dimension.SOURCE: "COALESCE(np.source, '')",
+}
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _part(unit: str, column: str) -> str:
+    """The year, month or day of a date column, as an integer."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT({unit} FROM {column}) AS INTEGER)"
+    fmt = {"YEAR": "%%Y", "MONTH": "%%m", "DAY": "%%d"}[unit]
+    return f"CAST(strftime('{fmt}', {column}) AS INTEGER)"
+
+
+def _month(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"strftime('%%Y-%%m-01', {column})"
+
+
+def contributions_sql(only: str = "", only_params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """A SELECT of (cell_id, month, dimension, key, n) over the people the condition `only`
+    keeps (SQL on `p`, the person table, with its parameters; empty for everyone). Names
+    come from the models' metadata; values are parameters."""
+    person, membership, category, case = (
+        _q(m._meta.db_table) for m in (Person, MassOrgMembership, Category, Case)
+    )
+    decided = "p.decision_date"
+    # Whole months from the birth (its first day when only the year or month is known) to
+    # the decision date: `lib.dates.whole_months_between`.
+    months = (
+        f"({_part('YEAR', decided)} - p.birth_year) * 12"
+        f" + ({_part('MONTH', decided)} - COALESCE(p.birth_month, 1))"
+        f" - CASE WHEN {_part('DAY', decided)} < COALESCE(p.birth_day, 1) THEN 1 ELSE 0 END"
+    )
+    end = _q("end")
+    rows = f"""
+        SELECT p.admission_unit_id AS cell_id, {_month(decided)} AS month, p.sex AS sex,
+               {months} AS months,
+               p.ethnicity_id AS ethnicity_id, p.religion_id AS religion_id,
+               p.general_education_id AS general_education_id,
+               p.professional_id AS professional_id,
+               p.political_theory_id AS political_theory_id,
+               p.occupation_id AS occupation_id,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM {membership} m JOIN {category} o ON o.id = m.organisation_id
+                   WHERE m.person_id = p.id AND o.kind = %s AND o.code = %s
+                     AND (m.start IS NULL OR m.start <= {decided})
+                     AND (m.{end} IS NULL OR m.{end} >= {decided})
+               ) THEN '1' ELSE '0' END AS youth,
+               (SELECT k.source FROM {case} k WHERE k.person_id = p.id
+                ORDER BY k.id DESC LIMIT 1) AS source
+        FROM {person} p
+        WHERE p.decision_date IS NOT NULL AND p.admission_unit_id IS NOT NULL {only}
+    """  # noqa: S608
+    # Whole years, rounded down as Python's // does (a birth after the decision date is
+    # a data error, but it must count the same here and in a recount).
+    with_age = f"""
+        SELECT r.*, CASE WHEN r.months >= 0 THEN r.months / 12
+                         ELSE -((11 - r.months) / 12) END AS age
+        FROM ({rows}) r
+    """  # noqa: S608
+    # The dimension names are our own constants ([a-z_]), written in as literals.
+    selects = " UNION ALL ".join(
+        (
+            f"SELECT np.cell_id AS cell_id, np.month AS month, '{dimension}' AS dimension, "  # noqa: S608
+            f"{key} AS {_q('key')}, COUNT(*) AS n FROM np GROUP BY np.cell_id, np.month, {key}"
+        )
+        for dimension, key in _KEYS.items()
+    )
+    sql = f"WITH np AS ({with_age}) {selects}"
+    return sql, [CategoryKind.MASS_ORGANISATION, YOUTH_UNION_CODE, *only_params]
+
+
+def person_contributions(person_ids: Sequence[int]) -> Counter[Key]:
+    """What the given people add to their admission units' rows, per (cell, month,
+    dimension, key): one query per 500 people."""
+    return contributions_of(person_ids, "p.id", contributions_sql)
+
+
+def _upsert(deltas: Mapping[Key, int]) -> None:
+    upsert_add(
+        NewMemberCount._meta.db_table, ("unit_id", "month", "dimension", "key"), "total", deltas
+    )
+
+
+@contextmanager
+def new_members_kept(person_ids: Iterable[int]) -> Iterator[None]:
+    """Keep the breakdown counts right across a change of these people's records made in
+    the block (decision date, admission unit, sex, birth, categories, a new case), in the
+    caller's transaction: their contributions before and after, the difference added
+    (three queries). A block that raises writes nothing here."""
+    ids = sorted(set(person_ids))
+    before = person_contributions(ids) if ids else Counter()
+    yield
+    if not ids:
+        return
+    diff = person_contributions(ids)
+    diff.subtract(before)
+    _upsert(spread_to_ancestors(diff, KEPT_DEPTH))
+
+
+def new_members_added(person_ids: Sequence[int]) -> None:
+    """New people were written (nothing counted them before)."""
+    _upsert(spread_to_ancestors(person_contributions(person_ids), KEPT_DEPTH))
+
+
+def new_members_moved(*, old_path: str, new_path: str) -> None:
+    """A unit moved with its subtree (the paths already rewritten to `new_path`): the new
+    members of the subtree leave the kept rows of the units it left and join those it
+    joined — its ancestors, and the unit itself when the move takes it across
+    `KEPT_DEPTH` (its descendants cannot cross: only the root is above depth 2). Counted
+    from the records, as the moved unit may hold no rows of its own, and only when a
+    kept row changes."""
+    before, after = _kept_ids(old_path), _kept_ids(new_path)
+    left, joined = before - after, after - before
+    if not left and not joined:
+        return
+    unit = _q(Unit._meta.db_table)
+    # A path is base-36 digits: nothing in it is special to LIKE.
+    sql, params = contributions_sql(
+        f"AND p.admission_unit_id IN (SELECT x.id FROM {unit} x WHERE x.path LIKE %s)",  # noqa: S608
+        [new_path + "%"],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(db_date(m), str(d), str(k), int(n)) for _c, m, d, k, n in cursor.fetchall()]
+    deltas: Counter[Key] = Counter()
+    for month, dimension, key, n in rows:
+        for unit_id in left:
+            deltas[(unit_id, month, dimension, key)] -= n
+        for unit_id in joined:
+            deltas[(unit_id, month, dimension, key)] += n
+    _upsert(deltas)
+
+
+def _kept_ids(path: str) -> set[int]:
+    """The units on a path (its ancestors and itself) that keep rows."""
+    return set(path_ids(path)[:KEPT_DEPTH])
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def kept_counts(unit_id: int, first: date, last: date) -> Counter[tuple[str, str]]:
+    """A kept unit's new members of the months `first`…`last` per (dimension, key): one
+    query, a few hundred rows whatever the size of the subtree."""
+    rows = (
+        NewMemberCount.objects.filter(unit_id=unit_id, month__gte=first, month__lte=last)
+        .values_list("dimension", "key")
+        .annotate(n=Sum("total"))
+        .order_by()
+    )
+    return Counter({(d, k): int(n) for d, k, n in rows if n})
+
+
+def counted_from_records(people: str, params: Sequence[Any]) -> Counter[tuple[str, str]]:
+    """The new members among `people` (SQL selecting person ids, with its parameters) per
+    (dimension, key), counted from the records in one query."""
+    contributions, all_params = contributions_sql(f"AND p.id IN ({people})", params)
+    sql = f"""
+        SELECT c.dimension, c.{_q("key")}, SUM(c.n) FROM ({contributions}) c
+        GROUP BY c.dimension, c.{_q("key")}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return Counter({(str(d), str(k)): int(n) for d, k, n in cursor.fetchall() if n})
+
+
+# --- the whole country, in the database -------------------------------------------------
+
+
+def expected_sql() -> tuple[str, list[Any]]:
+    """A SELECT of every (unit_id, month, dimension, key, total) the kept rows should hold."""
+    contributions, params = contributions_sql()
+    return per_cell_sql(contributions, ("month", "dimension", "key"), "total", KEPT_DEPTH), params
+
+
+def rebuild_new_members() -> int:
+    """Replace every kept row by its recomputed value (the caller holds the transaction).
+    Returns the number of rows written."""
+    return rebuild_kept(NewMemberCount._meta.db_table, COLUMNS, *expected_sql())
+
+
+def new_member_differences() -> list[tuple[int, date, str, str, int, int]]:
+    """Every (unit, month, dimension, key, kept, recomputed) where a kept row is wrong,
+    missing or left over."""
+    rows = kept_differences(NewMemberCount._meta.db_table, COLUMNS, *expected_sql())
+    return [
+        (int(u), db_date(m), str(d), str(k), int(have), int(want))
+        for u, m, d, k, have, want in rows
+    ]
