@@ -35,16 +35,16 @@ from django.db.models import Sum
 
 from dangvien.admission.models import Case
 from dangvien.lib.db import db_date, upsert_add
-from dangvien.orgs.models import Unit
+from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Category, CategoryKind, MassOrgMembership, Person
 from dangvien.tallies.models import Dimension, NewMemberCount
 from dangvien.tallies.recompute import (
     contributions_of,
     kept_differences,
-    per_cell_sql,
     rebuild_kept,
     spread_to_ancestors,
+    to_ancestors,
 )
 
 # The root (depth 1) and the units just under it keep rows; deeper units are counted from
@@ -89,14 +89,26 @@ def _month(column: str) -> str:
     return f"strftime('%%Y-%%m-01', {column})"
 
 
-def contributions_sql(only: str = "", only_params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+def contributions_sql(
+    only: str = "", only_params: Sequence[Any] = (), *, by_path: bool = False
+) -> tuple[str, list[Any]]:
     """A SELECT of (cell_id, month, dimension, key, n) over the people the condition `only`
-    keeps (SQL on `p`, the person table, with its parameters; empty for everyone). Names
-    come from the models' metadata; values are parameters."""
-    person, membership, category, case = (
-        _q(m._meta.db_table) for m in (Person, MassOrgMembership, Category, Case)
+    keeps (SQL on `p`, the person table, with its parameters; empty for everyone). With
+    `by_path`, `cell_id` is the path of the admission unit's ancestor at `KEPT_DEPTH` (or
+    of the unit, if shallower): the rows the rebuild spreads, a few per province instead
+    of a few per cell. Names come from the models' metadata; values are parameters.
+
+    The Youth Union and the latest case are joined, not looked up person by person: a
+    correlated subquery planned on a freshly loaded table (no statistics yet) scanned the
+    memberships once per person (15 minutes for a province)."""
+    person, membership, category, case, unit = (
+        _q(m._meta.db_table) for m in (Person, MassOrgMembership, Category, Case, Unit)
     )
     decided = "p.decision_date"
+    cell, joined = "p.admission_unit_id", ""
+    if by_path:
+        cell = f"SUBSTR(u.path, 1, {KEPT_DEPTH * PATH_STEP})"
+        joined = f"JOIN {unit} u ON u.id = p.admission_unit_id"
     # Whole months from the birth (its first day when only the year or month is known) to
     # the decision date: `lib.dates.whole_months_between`.
     months = (
@@ -105,32 +117,9 @@ def contributions_sql(only: str = "", only_params: Sequence[Any] = ()) -> tuple[
         f" - CASE WHEN {_part('DAY', decided)} < COALESCE(p.birth_day, 1) THEN 1 ELSE 0 END"
     )
     end = _q("end")
-    rows = f"""
-        SELECT p.admission_unit_id AS cell_id, {_month(decided)} AS month, p.sex AS sex,
-               {months} AS months,
-               p.ethnicity_id AS ethnicity_id, p.religion_id AS religion_id,
-               p.general_education_id AS general_education_id,
-               p.professional_id AS professional_id,
-               p.political_theory_id AS political_theory_id,
-               p.occupation_id AS occupation_id,
-               CASE WHEN EXISTS (
-                   SELECT 1 FROM {membership} m JOIN {category} o ON o.id = m.organisation_id
-                   WHERE m.person_id = p.id AND o.kind = %s AND o.code = %s
-                     AND (m.start IS NULL OR m.start <= {decided})
-                     AND (m.{end} IS NULL OR m.{end} >= {decided})
-               ) THEN '1' ELSE '0' END AS youth,
-               (SELECT k.source FROM {case} k WHERE k.person_id = p.id
-                ORDER BY k.id DESC LIMIT 1) AS source
-        FROM {person} p
-        WHERE p.decision_date IS NOT NULL AND p.admission_unit_id IS NOT NULL {only}
-    """  # noqa: S608
     # Whole years, rounded down as Python's // does (a birth after the decision date is
     # a data error, but it must count the same here and in a recount).
-    with_age = f"""
-        SELECT r.*, CASE WHEN r.months >= 0 THEN r.months / 12
-                         ELSE -((11 - r.months) / 12) END AS age
-        FROM ({rows}) r
-    """  # noqa: S608
+    age = "CASE WHEN np0.months >= 0 THEN np0.months / 12 ELSE -((11 - np0.months) / 12) END"
     # The dimension names are our own constants ([a-z_]), written in as literals.
     selects = " UNION ALL ".join(
         (
@@ -139,8 +128,46 @@ def contributions_sql(only: str = "", only_params: Sequence[Any] = ()) -> tuple[
         )
         for dimension, key in _KEYS.items()
     )
-    sql = f"WITH np AS ({with_age}) {selects}"
-    return sql, [CategoryKind.MASS_ORGANISATION, YOUTH_UNION_CODE, *only_params]
+    sql = f"""
+        WITH np0 AS (
+            SELECT p.id AS person_id, {cell} AS cell_id, {_month(decided)} AS month,
+                   {decided} AS decided, p.sex AS sex, {months} AS months,
+                   p.ethnicity_id AS ethnicity_id, p.religion_id AS religion_id,
+                   p.general_education_id AS general_education_id,
+                   p.professional_id AS professional_id,
+                   p.political_theory_id AS political_theory_id,
+                   p.occupation_id AS occupation_id
+            FROM {person} p {joined}
+            WHERE p.decision_date IS NOT NULL AND p.admission_unit_id IS NOT NULL {only}
+        ),
+        youth AS (
+            SELECT DISTINCT m.person_id AS person_id
+            FROM {membership} m
+            JOIN {category} o ON o.id = m.organisation_id
+            JOIN np0 ON np0.person_id = m.person_id
+            WHERE o.kind = %s AND o.code = %s
+              AND (m.start IS NULL OR m.start <= np0.decided)
+              AND (m.{end} IS NULL OR m.{end} >= np0.decided)
+        ),
+        latest AS (
+            SELECT k.person_id AS person_id, MAX(k.id) AS id
+            FROM {case} k JOIN np0 ON np0.person_id = k.person_id
+            GROUP BY k.person_id
+        ),
+        np AS (
+            SELECT np0.cell_id, np0.month, np0.sex, {age} AS age, np0.ethnicity_id,
+                   np0.religion_id, np0.general_education_id, np0.professional_id,
+                   np0.political_theory_id, np0.occupation_id,
+                   CASE WHEN y.person_id IS NULL THEN '0' ELSE '1' END AS youth,
+                   k.source AS source
+            FROM np0
+            LEFT JOIN youth y ON y.person_id = np0.person_id
+            LEFT JOIN latest l ON l.person_id = np0.person_id
+            LEFT JOIN {case} k ON k.id = l.id
+        )
+        {selects}
+    """  # noqa: S608
+    return sql, [*only_params, CategoryKind.MASS_ORGANISATION, YOUTH_UNION_CODE]
 
 
 def person_contributions(person_ids: Sequence[int]) -> Counter[Key]:
@@ -242,9 +269,17 @@ def counted_from_records(people: str, params: Sequence[Any]) -> Counter[tuple[st
 
 
 def expected_sql() -> tuple[str, list[Any]]:
-    """A SELECT of every (unit_id, month, dimension, key, total) the kept rows should hold."""
-    contributions, params = contributions_sql()
-    return per_cell_sql(contributions, ("month", "dimension", "key"), "total", KEPT_DEPTH), params
+    """A SELECT of every (unit_id, month, dimension, key, total) the kept rows should hold:
+    the contributions per kept ancestor's path, spread to it and the units above it."""
+    contributions, params = contributions_sql(by_path=True)
+    keys = f"c.month, c.dimension, c.{_q('key')}"
+    sql = f"""
+        SELECT a.id AS unit_id, {keys}, SUM(c.n) AS total
+        FROM ({contributions}) c
+        {to_ancestors("c.cell_id", KEPT_DEPTH)}
+        GROUP BY a.id, {keys}
+    """  # noqa: S608
+    return sql, params
 
 
 def rebuild_new_members() -> int:
