@@ -21,10 +21,11 @@ What is counted (decided for issue 5; the notes of each report repeat what matte
   Members count in the cell they were registered in that day: their cell today, or the
   one a transfer received after that day took them from.
 
-Kept counts: admissions (achievement, movement, ranking, the children's rows) are read
-from `dangvien.tallies` — rows per unit and month kept in the same transaction as the
-records — for the whole months of the period, and from the records for the days of an
-unfinished last month. For an ended unit whose tree of its last day is not its current
+Kept counts: admissions (achievement, movement, ranking, the children's rows) and, for the
+top two levels of the tree, the breakdowns of new members (quality) are read from
+`dangvien.tallies` — rows per unit and month kept in the same transaction as the records —
+for the whole months of the period, and from the records for the days of an unfinished last
+month. For an ended unit whose tree of its last day is not its current
 subtree, the records answer (no kept row counts that tree).
 
 Query budget: every selector runs a fixed number of queries whatever the size of the
