@@ -12,6 +12,7 @@ float would round it differently in every reader; each row also carries the disp
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangvien.lib.xlsx import neutralise
@@ -54,6 +56,8 @@ def vn_decimal(value: Decimal | int, decimals: int) -> str:
 
 def vn_number(n: int | Decimal) -> str:
     """1732 → "1.732"."""
+    if isinstance(n, int):  # a count: nothing to round
+        return ("-" if n < 0 else "") + _group(str(abs(n)))
     return vn_decimal(n, 0)
 
 
@@ -68,11 +72,19 @@ def vn_difference(n: int | None) -> str:
     """Over or under the target: 3 → "vượt 3", −2 → "thiếu 2", 0 → "đạt"."""
     if n is None:
         return EMPTY
+    over, under, reached = _difference_words(get_language())
     if n > 0:
-        return _("vượt %(n)s") % {"n": vn_number(n)}
+        return over % {"n": vn_number(n)}
     if n < 0:
-        return _("thiếu %(n)s") % {"n": vn_number(-n)}
-    return _("đạt")
+        return under % {"n": vn_number(-n)}
+    return reached
+
+
+@functools.lru_cache(maxsize=8)
+def _difference_words(language: str | None) -> tuple[str, str, str]:
+    """The words of `vn_difference` in a language, looked up once: a province's ranking
+    writes one for each of a hundred children, and a lookup costs more than the number."""
+    return _("vượt %(n)s"), _("thiếu %(n)s"), _("đạt")
 
 
 def cell_text(value: Value, kind: ColumnKind | str, decimals: int = 1) -> str:
