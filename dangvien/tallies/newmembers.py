@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Sum
 
 from dangvien.admission.models import Case
@@ -254,13 +254,14 @@ def kept_counts(unit_id: int, first: date, last: date) -> Counter[tuple[str, str
 
 def counted_from_records(people: str, params: Sequence[Any]) -> Counter[tuple[str, str]]:
     """The new members among `people` (SQL selecting person ids, with its parameters) per
-    (dimension, key), counted from the records in one query."""
+    (dimension, key), counted from the records in one query, on the database the reports
+    read (a replica, where there is one: `lib.dbrouter`)."""
     contributions, all_params = contributions_sql(f"AND p.id IN ({people})", params)
     sql = f"""
         SELECT c.dimension, c.{_q("key")}, SUM(c.n) FROM ({contributions}) c
         GROUP BY c.dimension, c.{_q("key")}
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Person)].cursor() as cursor:
         cursor.execute(sql, all_params)
         return Counter({(str(d), str(k)): int(n) for d, k, n in cursor.fetchall() if n})
 
