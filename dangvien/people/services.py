@@ -35,9 +35,9 @@ from dangvien.people.models import (
     Transfer,
 )
 from dangvien.rulebook.selectors import RuleMissingError, rule_in_force, rules_cached
-from dangvien.tallies.members import members_added, members_kept
+from dangvien.tallies.members import members_adding, members_kept
 from dangvien.tallies.models import STATUS_METRIC, Metric
-from dangvien.tallies.newmembers import new_members_added, new_members_kept
+from dangvien.tallies.newmembers import new_members_adding, new_members_kept
 from dangvien.tallies.services import (
     tallies_add,
     tally_admission_moved,
@@ -245,60 +245,62 @@ def people_bulk_create(
         recorder = actor_user(acting_user)
         created: list[Person] = []
         done = 0
-        for start in range(0, len(entries), BATCH):
-            chunk = entries[start : start + BATCH]
-            people = []
-            for entry in chunk:
-                person = Person(
-                    **_model_values(entry.data),
-                    unit=entry.unit,
-                    status=entry.status,
-                    status_since=entry.status_since,
-                    # A member brought in from a register counts as admitted where it is
-                    # registered: the register knows no other admitting cell.
-                    admission_unit=entry.unit if entry.data.decision_date else None,
-                )
-                _derived(person)
-                people.append(person)
-            people = Person.objects.bulk_create(people)
-            _keep_names(people)
-            StatusEvent.objects.bulk_create(
-                [
-                    StatusEvent(
-                        person=p,
-                        status=e.status,
-                        on=e.status_since,
-                        document=e.document,
-                        unit=e.unit,
-                        recorded_by=recorder,
+        # The kept member counts and breakdowns of all the batches, written once at the end.
+        with members_adding() as count_members, new_members_adding() as count_new_members:
+            for start in range(0, len(entries), BATCH):
+                chunk = entries[start : start + BATCH]
+                people = []
+                for entry in chunk:
+                    person = Person(
+                        **_model_values(entry.data),
+                        unit=entry.unit,
+                        status=entry.status,
+                        status_since=entry.status_since,
+                        # A member brought in from a register counts as admitted where it is
+                        # registered: the register knows no other admitting cell.
+                        admission_unit=entry.unit if entry.data.decision_date else None,
                     )
-                    for p, e in zip(people, chunk, strict=True)
-                ]
-            )
-            _tally_created(people, chunk)
-            members_added([p.pk for p in people])
-            MassOrgMembership.objects.bulk_create(
-                [
-                    MassOrgMembership(person=p, organisation=org)
-                    for p, e in zip(people, chunk, strict=True)
-                    for org in e.data.mass_organisations
-                ]
-            )
-            # After the memberships: the Youth Union is one of the breakdowns.
-            new_members_added([p.pk for p in people if p.decision_date is not None])
-            audit_record_many(
-                actor=acting_user,
-                action="person.create",
-                items=[
-                    (p, e.unit, {"full_name": [None, p.full_name], "status": [None, e.status]})
-                    for p, e in zip(people, chunk, strict=True)
-                ],
-            )
-            done += len(people)
-            if keep_instances:
-                created += people
-            if on_progress is not None:
-                on_progress(done)
+                    _derived(person)
+                    people.append(person)
+                people = Person.objects.bulk_create(people)
+                _keep_names(people)
+                StatusEvent.objects.bulk_create(
+                    [
+                        StatusEvent(
+                            person=p,
+                            status=e.status,
+                            on=e.status_since,
+                            document=e.document,
+                            unit=e.unit,
+                            recorded_by=recorder,
+                        )
+                        for p, e in zip(people, chunk, strict=True)
+                    ]
+                )
+                _tally_created(people, chunk)
+                count_members([p.pk for p in people])
+                MassOrgMembership.objects.bulk_create(
+                    [
+                        MassOrgMembership(person=p, organisation=org)
+                        for p, e in zip(people, chunk, strict=True)
+                        for org in e.data.mass_organisations
+                    ]
+                )
+                # After the memberships: the Youth Union is one of the breakdowns.
+                count_new_members([p.pk for p in people if p.decision_date is not None])
+                audit_record_many(
+                    actor=acting_user,
+                    action="person.create",
+                    items=[
+                        (p, e.unit, {"full_name": [None, p.full_name], "status": [None, e.status]})
+                        for p, e in zip(people, chunk, strict=True)
+                    ],
+                )
+                done += len(people)
+                if keep_instances:
+                    created += people
+                if on_progress is not None:
+                    on_progress(done)
         return created
 
 

@@ -28,7 +28,7 @@ and on SQLite ≥ 3.25.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 
@@ -176,9 +176,18 @@ def members_kept(person_ids: Iterable[int]) -> Iterator[None]:
     _upsert(spread_to_ancestors(diff))
 
 
-def members_added(person_ids: Sequence[int]) -> None:
-    """New people were written (nothing counted them before)."""
-    _upsert(spread_to_ancestors(person_contributions(person_ids)))
+@contextmanager
+def members_adding() -> Iterator[Callable[[Sequence[int]], None]]:
+    """New people are written in batches, in the caller's transaction (nothing counted them
+    before): the function yielded reads each batch's contributions once it is written, and
+    the kept rows are written once, at the end of the block. An import of 100,000 members
+    (their days spread over decades) rewrote the same rows in every batch. A block that
+    raises writes nothing here."""
+    pending: Counter[Key] = Counter()
+    # Spread to the units as each batch comes: the rows of the units are bounded by the
+    # days or months and the values counted, the cells' rows by the people.
+    yield lambda person_ids: pending.update(spread_to_ancestors(person_contributions(person_ids)))
+    _upsert(pending)
 
 
 def members_moved(*, unit_id: int, old_path: str, new_path: str) -> None:

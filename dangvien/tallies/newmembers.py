@@ -25,7 +25,7 @@ Only the units of the top `KEPT_DEPTH` levels of the tree hold rows (see `NewMem
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -128,6 +128,23 @@ def contributions_sql(
         )
         for dimension, key in _KEYS.items()
     )
+    # np0 first, by CROSS JOIN: SQLite (which has no statistics) then walks the few people
+    # and finds each one's memberships and cases by index; left to choose, it read every
+    # Youth-Union membership and every case for each batch of an import (100,000 members:
+    # 10 s more). PostgreSQL still orders the joins itself.
+    youth = f"""
+        SELECT DISTINCT np0.person_id AS person_id
+        FROM np0 CROSS JOIN {membership} m CROSS JOIN {category} o
+        WHERE m.person_id = np0.person_id AND o.id = m.organisation_id
+          AND o.kind = %s AND o.code = %s
+          AND (m.start IS NULL OR m.start <= np0.decided)
+          AND (m.{end} IS NULL OR m.{end} >= np0.decided)
+    """  # noqa: S608
+    latest = f"""
+        SELECT np0.person_id AS person_id, MAX(k.id) AS id
+        FROM np0 CROSS JOIN {case} k WHERE k.person_id = np0.person_id
+        GROUP BY np0.person_id
+    """  # noqa: S608
     sql = f"""
         WITH np0 AS (
             SELECT p.id AS person_id, {cell} AS cell_id, {_month(decided)} AS month,
@@ -140,20 +157,8 @@ def contributions_sql(
             FROM {person} p {joined}
             WHERE p.decision_date IS NOT NULL AND p.admission_unit_id IS NOT NULL {only}
         ),
-        youth AS (
-            SELECT DISTINCT m.person_id AS person_id
-            FROM {membership} m
-            JOIN {category} o ON o.id = m.organisation_id
-            JOIN np0 ON np0.person_id = m.person_id
-            WHERE o.kind = %s AND o.code = %s
-              AND (m.start IS NULL OR m.start <= np0.decided)
-              AND (m.{end} IS NULL OR m.{end} >= np0.decided)
-        ),
-        latest AS (
-            SELECT k.person_id AS person_id, MAX(k.id) AS id
-            FROM {case} k JOIN np0 ON np0.person_id = k.person_id
-            GROUP BY k.person_id
-        ),
+        youth AS ({youth}),
+        latest AS ({latest}),
         np AS (
             SELECT np0.cell_id, np0.month, np0.sex, {age} AS age, np0.ethnicity_id,
                    np0.religion_id, np0.general_education_id, np0.professional_id,
@@ -198,9 +203,19 @@ def new_members_kept(person_ids: Iterable[int]) -> Iterator[None]:
     _upsert(spread_to_ancestors(diff, KEPT_DEPTH))
 
 
-def new_members_added(person_ids: Sequence[int]) -> None:
-    """New people were written (nothing counted them before)."""
-    _upsert(spread_to_ancestors(person_contributions(person_ids), KEPT_DEPTH))
+@contextmanager
+def new_members_adding() -> Iterator[Callable[[Sequence[int]], None]]:
+    """New people are written in batches, in the caller's transaction (nothing counted them
+    before): the function yielded reads each batch's contributions once it is written
+    (with its memberships), and the kept rows are written once, at the end of the block
+    (as `tallies.members.members_adding`). A block that raises writes nothing here."""
+    pending: Counter[Key] = Counter()
+    # Spread to the units as each batch comes: the rows of the units are bounded by the
+    # days or months and the values counted, the cells' rows by the people.
+    yield lambda person_ids: pending.update(
+        spread_to_ancestors(person_contributions(person_ids), KEPT_DEPTH)
+    )
+    _upsert(pending)
 
 
 def new_members_moved(*, old_path: str, new_path: str) -> None:
