@@ -245,7 +245,9 @@ def people_bulk_create(
         recorder = actor_user(acting_user)
         created: list[Person] = []
         done = 0
-        # The kept member counts and breakdowns of all the batches, written once at the end.
+        # The kept counts, member counts and breakdowns of all the batches, written once at
+        # the end.
+        monthly: Counter[tuple[str, date, str]] = Counter()
         with members_adding() as count_members, new_members_adding() as count_new_members:
             for start in range(0, len(entries), BATCH):
                 chunk = entries[start : start + BATCH]
@@ -277,7 +279,7 @@ def people_bulk_create(
                         for p, e in zip(people, chunk, strict=True)
                     ]
                 )
-                _tally_created(people, chunk)
+                _tally_created(people, chunk, monthly)
                 count_members([p.pk for p in people])
                 MassOrgMembership.objects.bulk_create(
                     [
@@ -301,20 +303,21 @@ def people_bulk_create(
                     created += people
                 if on_progress is not None:
                     on_progress(done)
+        tallies_add(monthly)
         return created
 
 
-def _tally_created(people: Sequence[Person], entries: Sequence[NewPerson]) -> None:
-    """Kept counts of a batch of new records: their admissions and first status events
-    (one statement for the batch)."""
-    counts: Counter[tuple[str, date, str]] = Counter()
+def _tally_created(
+    people: Sequence[Person], entries: Sequence[NewPerson], counts: Counter[tuple[str, date, str]]
+) -> None:
+    """Kept counts of a batch of new records, added to `counts` per (cell path, first day of
+    the month, metric): their admissions and first status events."""
     for person, entry in zip(people, entries, strict=True):
         if person.decision_date is not None:
-            counts[(entry.unit.path, person.decision_date, Metric.ADMITTED)] += 1
+            counts[(entry.unit.path, person.decision_date.replace(day=1), Metric.ADMITTED)] += 1
         metric = STATUS_METRIC.get(entry.status)
         if metric is not None:
-            counts[(entry.unit.path, entry.status_since, metric)] += 1
-    tallies_add(counts)
+            counts[(entry.unit.path, entry.status_since.replace(day=1), metric)] += 1
 
 
 # --- change ---------------------------------------------------------------------------
