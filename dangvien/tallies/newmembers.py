@@ -42,6 +42,7 @@ from dangvien.tallies.models import Dimension, NewMemberCount
 from dangvien.tallies.recompute import (
     contributions_of,
     kept_differences,
+    month_sql,
     rebuild_kept,
     spread_to_ancestors,
     to_ancestors,
@@ -81,12 +82,6 @@ def _part(unit: str, column: str) -> str:
         return f"CAST(EXTRACT({unit} FROM {column}) AS INTEGER)"
     fmt = {"YEAR": "%%Y", "MONTH": "%%m", "DAY": "%%d"}[unit]
     return f"CAST(strftime('{fmt}', {column}) AS INTEGER)"
-
-
-def _month(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"strftime('%%Y-%%m-01', {column})"
 
 
 def contributions_sql(
@@ -147,7 +142,7 @@ def contributions_sql(
     """  # noqa: S608
     sql = f"""
         WITH np0 AS (
-            SELECT p.id AS person_id, {cell} AS cell_id, {_month(decided)} AS month,
+            SELECT p.id AS person_id, {cell} AS cell_id, {month_sql(decided)} AS month,
                    {decided} AS decided, p.sex AS sex, {months} AS months,
                    p.ethnicity_id AS ethnicity_id, p.religion_id AS religion_id,
                    p.general_education_id AS general_education_id,
@@ -194,10 +189,11 @@ def new_members_kept(person_ids: Iterable[int]) -> Iterator[None]:
     caller's transaction: their contributions before and after, the difference added
     (three queries). A block that raises writes nothing here."""
     ids = sorted(set(person_ids))
-    before = person_contributions(ids) if ids else Counter()
-    yield
     if not ids:
+        yield
         return
+    before = person_contributions(ids)
+    yield
     diff = person_contributions(ids)
     diff.subtract(before)
     _upsert(spread_to_ancestors(diff, KEPT_DEPTH))

@@ -39,7 +39,8 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _month(column: str) -> str:
+def month_sql(column: str) -> str:
+    """The first day of a date column's month, in this database's SQL."""
     if connection.vendor == "postgresql":
         return f"CAST(date_trunc('month', {column}) AS date)"
     return f"strftime('%%Y-%%m-01', {column})"
@@ -175,17 +176,17 @@ def expected_sql() -> tuple[str, list[str]]:
     sql = f"""
         SELECT a.id AS unit_id, c.month AS month, c.metric AS metric, SUM(c.n) AS total
         FROM (
-            SELECT u.path AS path, {_month("p.decision_date")} AS month, %s AS metric,
+            SELECT u.path AS path, {month_sql("p.decision_date")} AS month, %s AS metric,
                    COUNT(*) AS n
             FROM {person} p JOIN {unit} u ON u.id = p.admission_unit_id
             WHERE p.decision_date IS NOT NULL
-            GROUP BY u.path, {_month("p.decision_date")}
+            GROUP BY u.path, {month_sql("p.decision_date")}
             UNION ALL
-            SELECT u.path, {_month(f"e.{on}")}, CASE e.status {metric_case} END, COUNT(*)
+            SELECT u.path, {month_sql(f"e.{on}")}, CASE e.status {metric_case} END, COUNT(*)
             FROM {event} e JOIN {unit} u ON u.id = e.unit_id
             WHERE e.status IN ({marks})
               AND NOT EXISTS (SELECT 1 FROM {event} k WHERE k.corrects_id = e.id)
-            GROUP BY u.path, {_month(f"e.{on}")}, e.status
+            GROUP BY u.path, {month_sql(f"e.{on}")}, e.status
         ) c
         {to_ancestors("c.path")}
         GROUP BY a.id, c.month, c.metric
