@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, models, router
 
 JsonPath = tuple[str | int, ...]
 
@@ -59,6 +59,17 @@ def db_date(value: object) -> date:
     """A date read back from raw SQL or a computed column: PostgreSQL gives a `date`, SQLite
     the ISO text it stores."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def read_sql(model: type[models.Model], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT written in SQL, read where the ORM would read `model` (the
+    replica inside `lib.dbrouter.reading_from_replica`). For the few reads of a page built
+    for every request: Django builds and compiles each query in 0.3–0.7 ms of Python, more
+    than most of them take to run. Dates come back as `date` on PostgreSQL and as text on
+    SQLite (`db_date`)."""
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return list(cursor.fetchall())
 
 
 def _quote(name: str) -> str:

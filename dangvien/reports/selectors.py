@@ -45,23 +45,22 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
     Count,
-    DateField,
     Exists,
     F,
     Min,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangvien.admission.models import Case, CaseEvent, Source, Step
+from dangvien.lib.db import db_date, read_sql
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
 from dangvien.people.models import (
@@ -132,6 +131,12 @@ class _Subtree:
     # Current paths whose subtrees are counted (one, unless the unit itself has ended).
     prefixes: tuple[str, ...]
 
+    def sql(self, path_column: str) -> tuple[str, list[str]]:
+        """`path_column` (e.g. "u.path") inside the subtree, as SQL with its parameters. A
+        path is base-36 digits: nothing in it is special to LIKE."""
+        where = " OR ".join(f"{path_column} LIKE %s" for _p in self.prefixes)
+        return f"({where})", [f"{prefix}%" for prefix in self.prefixes]
+
     def q(self, path_field: str) -> Q:
         """`path_field` (e.g. "admission_unit__path") inside the subtree."""
         query = Q()
@@ -150,22 +155,28 @@ class _Subtree:
         owner = {pk: pk for pk in unit_ids}
         chains = {pk: {pk} for pk in owner}
         frontier = set(owner)
-        into = Q(successor_id__in=frontier)
-        if children:
-            into = Q(successor_id=self.unit.pk) | Q(
-                successor__parent_id=self.unit.pk, successor__valid_to__isnull=True
-            )
+        by_parent = children
         while frontier:
-            merged = Unit.objects.filter(
-                into, path__startswith=self.unit.path, valid_to__isnull=False
-            ).values_list("pk", "successor_id")
+            if by_parent:
+                into = "(u.successor_id = %s OR (s.parent_id = %s AND s.valid_to IS NULL))"
+                into_params: list[Any] = [self.unit.pk, self.unit.pk]
+                by_parent = False
+            else:
+                into = f"u.successor_id IN ({', '.join(['%s'] * len(frontier))})"
+                into_params = sorted(frontier)
+            merged = read_sql(
+                Unit,
+                f"""SELECT u.id, u.successor_id FROM orgs_unit u
+                    JOIN orgs_unit s ON s.id = u.successor_id
+                    WHERE {into} AND u.path LIKE %s AND u.valid_to IS NOT NULL""",  # noqa: S608
+                [*into_params, f"{self.unit.path}%"],
+            )
             frontier = set()
             for pk, successor in merged:
                 if pk not in owner and successor in owner:
                     owner[pk] = owner[successor]
                     chains[owner[pk]].add(pk)
                     frontier.add(pk)
-            into = Q(successor_id__in=frontier)
         return chains
 
     def chain(self, unit_id: int) -> set[int]:
@@ -174,14 +185,15 @@ class _Subtree:
     def ended_since(self, day: date) -> list[_Ended]:
         """Ended units under the unit's current path that still existed after `day`, top
         first."""
+        rows = read_sql(
+            Unit,
+            """SELECT id, name, path, valid_to, successor_id FROM orgs_unit
+               WHERE path LIKE %s AND valid_to > %s ORDER BY path""",
+            [f"{self.unit.path}%", day],
+        )
         return [
-            _Ended(pk, name, path, valid_to, successor_id)
-            for pk, name, path, valid_to, successor_id in Unit.objects.filter(
-                path__startswith=self.unit.path, valid_to__gt=day
-            )
-            .order_by("path")
-            .values_list("pk", "name", "path", "valid_to", "successor_id")
-            if valid_to is not None
+            _Ended(pk, name, path, db_date(valid_to), successor_id)
+            for pk, name, path, valid_to, successor_id in rows
         ]
 
 
@@ -339,32 +351,31 @@ def _targets(
     if not chains:
         return {}
     wanted = {unit_id: codes for unit_id in chains}
-    columns = ("unit_id", "period", "admissions", "admissions_min")
-    # Unordered: the model's ordering joins the units' paths (a scan of the unit table).
-    targets = Target.objects.order_by()
+    select = "SELECT unit_id, period, admissions, admissions_min FROM targets_target WHERE"
+
+    def listed(values: Iterable[Any]) -> str:
+        return ", ".join(["%s"] * len(list(values)))
+
     if children_of is None:
-        rows = targets.filter(
-            unit_id__in=set().union(*chains.values()), period__in=codes
-        ).values_list(*columns)
+        units = sorted(set().union(*chains.values()))
+        sql = f"{select} unit_id IN ({listed(units)}) AND period IN ({listed(codes)})"
+        params: list[Any] = [*units, *codes]
     else:
-        own = chains[children_of.pk]
-        merged = set().union(*chains.values()) - own - set(chains)
-        children = Unit.objects.filter(parent_id=children_of.pk, valid_to__isnull=True)
+        own = sorted(chains[children_of.pk])
+        merged = sorted(set().union(*chains.values()) - set(own) - set(chains))
         # One statement of two (or three) parts, each planned on its own: as one filter
         # with OR the database read every target of the period in the country (150 ms).
-        pieces = [
-            targets.filter(unit_id__in=own, period__in=codes).values_list(*columns),
-            targets.filter(unit_id__in=children.values("pk"), period=child_code).values_list(
-                *columns
-            ),
-        ]
+        # The children by parent, not by a list of their ids (see `_Subtree.chains`).
+        sql = f"""{select} unit_id IN ({listed(own)}) AND period IN ({listed(codes)})
+            UNION ALL {select} period = %s AND unit_id IN (
+                SELECT id FROM orgs_unit WHERE parent_id = %s AND valid_to IS NULL)"""  # noqa: S608
+        params = [*own, *codes, child_code, children_of.pk]
         if merged:
-            pieces.append(
-                targets.filter(unit_id__in=merged, period=child_code).values_list(*columns)
-            )
-        rows = pieces[0].union(*pieces[1:], all=True)
+            sql += f" UNION ALL {select} period = %s AND unit_id IN ({listed(merged)})"
+            params += [child_code, *merged]
         wanted = {unit_id: [child_code] for unit_id in chains}
         wanted[children_of.pk] = codes
+    rows = read_sql(Target, sql, params)
     by_unit: dict[tuple[int, str], tuple[int, int | None]] = {(u, p): (a, m) for u, p, a, m in rows}
     found: dict[tuple[int, str], _Plan] = {}
     for unit_id, chain in chains.items():
@@ -428,10 +439,11 @@ def _best_first(rows: list[AchievementRow]) -> list[AchievementRow]:
 def _children(unit: Unit) -> list[dict[str, Any]]:
     if unit.valid_to is not None:
         return []
-    rows = (
-        Unit.objects.filter(parent=unit, valid_to__isnull=True)
-        .order_by("sort_key")
-        .values_list("pk", "code", "name", "path")
+    rows = read_sql(
+        Unit,
+        """SELECT id, code, name, path FROM orgs_unit
+           WHERE parent_id = %s AND valid_to IS NULL ORDER BY sort_key""",
+        [unit.pk],
     )
     return [{"pk": pk, "code": code, "name": name, "path": path} for pk, code, name, path in rows]
 
@@ -464,17 +476,16 @@ def _unit_targets(
 def _admitted_by_child(sub: _Subtree, start: date, until: date) -> Counter[str]:
     """Admissions in [start, until] per path of the children of the unit (one GROUP BY on
     the path prefix)."""
-    width = len(sub.unit.path) + PATH_STEP
-    return Counter(
-        dict(
-            _admitted(sub)
-            .filter(_between(start, until))
-            .annotate(prefix=Substr("admission_unit__path", 1, width))
-            .values("prefix")
-            .annotate(n=Count("pk"))
-            .values_list("prefix", "n")
-        )
+    inside, params = sub.sql("u.path")
+    rows = read_sql(
+        Person,
+        f"""SELECT substr(u.path, 1, %s), COUNT(*) FROM people_person p
+            JOIN orgs_unit u ON u.id = p.admission_unit_id
+            WHERE {inside} AND p.decision_date >= %s AND p.decision_date <= %s
+            GROUP BY substr(u.path, 1, %s)""",  # noqa: S608
+        [len(sub.unit.path) + PATH_STEP, *params, start, until, len(sub.unit.path) + PATH_STEP],
     )
+    return Counter({prefix: int(n) for prefix, n in rows})
 
 
 def _path_on(day: date) -> Coalesce:
@@ -613,20 +624,30 @@ def _admissions(
         # period's months (a child is a line of the ranking; its months before the period
         # are not read). The children by parent in a subquery, not by a list of a hundred
         # ids (see `_Subtree.chains`).
-        admitted = Tally.objects.filter(metric=Metric.ADMITTED, month__lte=cut.last).order_by()
-        own = admitted.filter(unit_id=sub.unit.pk, month__gte=cut.first).values_list(
-            "unit_id", "month", "total"
+        admitted = Metric.ADMITTED.value
+        rows = read_sql(
+            Tally,
+            """SELECT unit_id, month, total FROM tallies_tally
+               WHERE metric = %s AND month >= %s AND month <= %s AND unit_id = %s
+               UNION ALL
+               SELECT unit_id, NULL, SUM(total) FROM tallies_tally
+               WHERE metric = %s AND month >= %s AND month <= %s AND unit_id IN (
+                   SELECT id FROM orgs_unit WHERE parent_id = %s AND valid_to IS NULL)
+               GROUP BY unit_id""",
+            [
+                admitted,
+                cut.first,
+                cut.last,
+                sub.unit.pk,
+                admitted,
+                period.start,
+                cut.last,
+                sub.unit.pk,
+            ],
         )
-        active = Unit.objects.filter(parent_id=sub.unit.pk, valid_to__isnull=True)
-        sums = (
-            admitted.filter(unit_id__in=active.values("pk"), month__gte=period.start)
-            .values("unit_id")
-            .annotate(no_month=Value(None, output_field=DateField()), n=Sum("total"))
-            .values_list("unit_id", "no_month", "n")
-        )
-        for unit_id, month, n in own.union(sums, all=True):
+        for unit_id, month, n in rows:
             if month is not None:
-                per_month[month] += n
+                per_month[db_date(month)] += n
             elif unit_id in paths:
                 per_child[paths[unit_id]] += n
     if cut.tail is not None:
