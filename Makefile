@@ -47,7 +47,7 @@ bench-load: $(VENV)/.dev-installed
 
 # The whole country (about 40 minutes and 15 GB of disk); the growth table then covers all three.
 bench-national: $(VENV)/.dev-installed
-	$(BENCH_PG) bash scripts/with-postgres.sh $(BIN)/python -m bench.scale --scales national --runs 10
+	$(BENCH_PG) bash scripts/with-postgres.sh $(BIN)/python -m bench.scale --scales national --runs 20
 	$(BIN)/python -m bench.scale --growth
 
 # Recompile the English catalogue after editing dangvien/locale/en/LC_MESSAGES/django.po.
