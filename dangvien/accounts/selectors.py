@@ -60,12 +60,20 @@ def scope_q(user: AnyUser, path_field: str = "path", min_role: int = Role.VIEWER
     `path_field` names the unit path relative to the queried model (`unit__path` for rows that
     belong to a unit). A user with no grant matches nothing.
     """
-    if _is_superuser(user):
+    prefixes = scope_prefixes(user, min_role)
+    if prefixes is None:
         return Q()
-    prefixes = [path for path, role in grant_paths(user) if role >= min_role]
     if not prefixes:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in outermost_paths(prefixes)))
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in prefixes))
+
+
+def scope_prefixes(user: AnyUser, min_role: int = Role.VIEWER) -> list[str] | None:
+    """The paths whose subtrees make the user's scope, none inside another (`scope_q`):
+    None for a superuser (everything), empty for a user with no grant (nothing)."""
+    if _is_superuser(user):
+        return None
+    return outermost_paths([path for path, role in grant_paths(user) if role >= min_role])
 
 
 def outermost_paths(paths: list[str]) -> list[str]:

@@ -15,15 +15,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby, islice
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.selectors import AnyUser, grant_paths, outermost_paths, role_on, scope_q
+from dangvien.accounts.selectors import (
+    AnyUser,
+    grant_paths,
+    outermost_paths,
+    role_on,
+    scope_prefixes,
+    scope_q,
+)
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
+from dangvien.lib.db import db_date, read_sql
 from dangvien.orgs.models import Unit
 from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Transfer
@@ -156,14 +163,49 @@ def alerts_for(
     return sorted(result, key=lambda a: (a.due, a.unit_name, a.person_name))
 
 
-def _band_counts(queryset: QuerySet[Any], today: date) -> Counter[str]:
-    soon = today + timedelta(days=SOON_DAYS)
-    counts = queryset.aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
-        later=Count("pk", filter=Q(due_on__gt=soon)),
+def _scope_sql(
+    user: AnyUser | None, under: Unit | None, columns: tuple[str, ...]
+) -> tuple[str, list[str]]:
+    """`_sources`' filter in SQL, for the counts of `alert_bands` (built for every dashboard,
+    where Django's query building cost more than the queries): a row is in scope when one
+    of its units' path `columns` lies under a grant of the user, and (with `under`) when
+    one lies below `under`. A path is base-36 digits: nothing in it is special to LIKE."""
+    parts: list[str] = []
+    params: list[str] = []
+
+    def any_below(prefixes: list[str]) -> None:
+        parts.append("(" + " OR ".join(f"{c} LIKE %s" for _p in prefixes for c in columns) + ")")
+        params.extend(f"{p}%" for p in prefixes for _c in columns)
+
+    if user is not None and not _inside_scope(user, under):
+        granted = scope_prefixes(user)
+        if granted is not None:
+            if not granted:
+                return "1 = 0", []
+            any_below(granted)
+    if under is not None:
+        any_below([under.path])
+    return " AND ".join(parts) or "1 = 1", params
+
+
+def _transfer_band_counts(user: AnyUser | None, under: Unit | None, today: date) -> Counter[str]:
+    """How many of `_sources`' transfers fall in each band, in one statement."""
+    soon, until = today + timedelta(days=SOON_DAYS), today + timedelta(days=LATER_DAYS)
+    inside, params = _scope_sql(user, under, ("f.path", "o.path"))
+    [(overdue, coming, later)] = read_sql(
+        Transfer,
+        f"""SELECT SUM(CASE WHEN t.due_on < %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN t.due_on >= %s AND t.due_on <= %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN t.due_on > %s THEN 1 ELSE 0 END)
+            FROM people_transfer t
+            LEFT JOIN orgs_unit f ON f.id = t.from_unit_id
+            LEFT JOIN orgs_unit o ON o.id = t.to_unit_id
+            WHERE t.state = %s AND t.due_on <= %s AND {inside}""",  # noqa: S608
+        [today, today, soon, soon, Transfer.State.SENT.value, until, *params],
     )
-    return Counter({band: int(n or 0) for band, n in counts.items()})
+    return Counter(
+        {"overdue": int(overdue or 0), "soon": int(coming or 0), "later": int(later or 0)}
+    )
 
 
 def _scope_roots(user: AnyUser | None, under: Unit | None) -> list[int]:
@@ -189,11 +231,11 @@ def _case_band_counts(user: AnyUser | None, under: Unit | None, today: date) -> 
 
 def _bands(
     case_counts: Counter[str],
-    transfers: QuerySet[Transfer],
+    transfer_counts: Counter[str],
     certificate_expiries: list[date],
     today: date,
 ) -> Counter[str]:
-    bands = case_counts + _band_counts(transfers, today)
+    bands = case_counts + transfer_counts
     bands.update(band_of(due, today) for due in certificate_expiries)
     for band in ("overdue", "soon", "later"):
         bands.setdefault(band, 0)
@@ -205,9 +247,9 @@ def alert_bands(user: AnyUser | None, today: date, *, under: Unit | None = None)
     counted, not listed: the cases from their kept counts, the transfers by one aggregate,
     the certificates by the rule in force on each issue date."""
     limit = today + timedelta(days=LATER_DAYS)
-    _cases, transfers = _sources(user, limit, under)
     with rules_cached():
         expiries = list(_certificate_expiries(user, limit, under))
+    transfers = _transfer_band_counts(user, under, today)
     return _bands(_case_band_counts(user, under, today), transfers, expiries, today)
 
 
@@ -236,7 +278,10 @@ def alerts_page(
     cases, transfers = _sources(user, limit, under)
     certificates = _certificate_alerts(user, limit, under)
     bands = _bands(
-        _case_band_counts(user, under, today), transfers, [a.due for a in certificates], today
+        _case_band_counts(user, under, today),
+        _transfer_band_counts(user, under, today),
+        [a.due for a in certificates],
+        today,
     )
     total = sum(bands.values())
     pages = max(1, -(-total // per_page))
@@ -263,17 +308,22 @@ def _certificate_cases(user: AnyUser | None, limit: date, under: Unit | None) ->
     The bound uses the shortest validity any version of the rule has given, so it never
     misses one; `_certificate_alerts` then applies the version in force on each issue date.
     """
-    shortest = min((int(v) for v in rule_values(CERTIFICATE_RULE)), default=0)
-    bound = add_months(limit, -shortest)
     cases = Case.objects.filter(
         Q() if _inside_scope(user, under) else _scope(user, "unit__path"),
         state=Case.State.OPEN,
-        certificate_issued__lte=bound,
+        certificate_issued__lte=_certificate_bound(limit),
         stage__in=CERTIFICATE_STAGES,
     )
     if under is not None:
         cases = cases.filter(unit__path__startswith=under.path)
     return cases
+
+
+def _certificate_bound(limit: date) -> date:
+    """The latest issue date whose certificate may expire by `limit`: by the shortest
+    validity any version of the rule has given, so that no certificate is missed."""
+    shortest = min((int(v) for v in rule_values(CERTIFICATE_RULE)), default=0)
+    return add_months(limit, -shortest)
 
 
 def _certificate_expiry(issued: date) -> tuple[date, Rule]:
@@ -318,16 +368,20 @@ def _certificate_expiries(user: AnyUser | None, limit: date, under: Unit | None)
     Read in LIMIT pages rather than through a server-side cursor: a commune's few fit in
     one query, where a cursor costs three round trips (DECLARE, FETCH, CLOSE); a caller
     that stops early reads no more."""
-    issued_days = (
-        _certificate_cases(user, limit, under)
-        .order_by("certificate_issued", "pk")
-        .values_list("certificate_issued", flat=True)
-    )
+    inside, params = _scope_sql(user, under, ("u.path",))
+    stages = ", ".join(["%s"] * len(CERTIFICATE_STAGES))
+    # `_certificate_cases` in SQL (read for every dashboard: see `_scope_sql`).
+    sql = f"""SELECT c.certificate_issued FROM admission_case c
+        JOIN orgs_unit u ON u.id = c.unit_id
+        WHERE c.state = %s AND c.certificate_issued <= %s AND c.stage IN ({stages})
+          AND {inside}
+        ORDER BY c.certificate_issued, c.id LIMIT %s OFFSET %s"""  # noqa: S608
+    head = [Case.State.OPEN.value, _certificate_bound(limit), *CERTIFICATE_STAGES, *params]
     start = 0
     while True:
-        page = list(issued_days[start : start + CERTIFICATE_PAGE])
-        for issued in page:
-            if issued is not None and (expires := _certificate_expiry(issued)[0]) <= limit:
+        page = [row[0] for row in read_sql(Case, sql, [*head, CERTIFICATE_PAGE, start])]
+        for day in page:
+            if (expires := _certificate_expiry(db_date(day))[0]) <= limit:
                 yield expires
         if len(page) < CERTIFICATE_PAGE:
             return

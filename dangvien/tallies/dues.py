@@ -17,7 +17,7 @@ from datetime import date
 from django.db import connection
 
 from dangvien.admission.models import Case
-from dangvien.lib.db import db_date, upsert_add
+from dangvien.lib.db import db_date, read_sql, upsert_add
 from dangvien.tallies.models import CaseDue
 from dangvien.tallies.recompute import (
     contributions_of,
@@ -100,8 +100,17 @@ def due_bands(unit_ids: Iterable[int], today: date, soon: date, until: date) -> 
     The units' subtrees must not overlap."""
     ids = sorted(set(unit_ids))
     counts: Counter[str] = Counter({"overdue": 0, "soon": 0, "later": 0})
-    rows = CaseDue.objects.filter(unit_id__in=ids, day__lte=until).values_list("day", "total")
-    for day, total in rows:
+    if not ids:
+        return counts
+    # In SQL: read for every dashboard (see `lib.db.read_sql`).
+    rows = read_sql(
+        CaseDue,
+        f"SELECT day, total FROM tallies_casedue "  # noqa: S608
+        f"WHERE unit_id IN ({', '.join(['%s'] * len(ids))}) AND day <= %s",
+        [*ids, until],
+    )
+    for raw_day, total in rows:
+        day = db_date(raw_day)
         band = "overdue" if day < today else "soon" if day <= soon else "later"
         counts[band] += total
     return counts

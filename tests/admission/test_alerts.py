@@ -16,15 +16,16 @@ from django.test.utils import CaptureQueriesContext
 
 from dangvien.accounts.selectors import scope_q
 from dangvien.admission.alerts import (
-    _band_counts,
     alert_bands,
     alerts_for,
     alerts_page,
+    band_of,
     urgent_count,
 )
 from dangvien.admission.models import Case, Source, Step
 from dangvien.admission.services import case_open, case_record_step
-from dangvien.people.models import Status
+from dangvien.people.models import Status, Transfer
+from dangvien.people.services import transfer_request, transfer_send
 from dangvien.tallies.models import CaseDue
 from tests.admission.factories import set_deadline
 from tests.conftest import World, logged_in
@@ -270,7 +271,12 @@ def test_kept_bands_and_header_count_equal_the_counts_over_the_cases(world: Worl
             scope &= Q(unit__path__startswith=under.path)
         open_cases = Case.objects.filter(scope, state=Case.State.OPEN, due_on__isnull=False)
         limit = TODAY + timedelta(days=30)
-        return _band_counts(open_cases.filter(due_on__lte=limit), TODAY)
+        counts = Counter({"overdue": 0, "soon": 0, "later": 0})
+        counts.update(
+            band_of(due, TODAY)
+            for due in open_cases.filter(due_on__lte=limit).values_list("due_on", flat=True)
+        )
+        return counts
 
     assert [alert_bands(u, TODAY, under=x) for u, x in asked] == [counted(u, x) for u, x in asked]
     assert [sum(counted(u, x).values()) for u, x in asked] == [3, 3, 3, 0, 2, 5]
@@ -323,3 +329,49 @@ def test_certificates_are_banded_and_counted_across_pages(
     assert urgent_count(world.xa, TODAY) == 5
     monkeypatch.setattr(alerts_module, "URGENT_SHOWN", 2)
     assert urgent_count(world.xa, TODAY) == 3
+
+
+def test_the_bands_count_the_transfers_the_list_shows_in_every_scope(world: World) -> None:
+    """The counts (`alert_bands`, in SQL) and the list (`alerts_for`, through the ORM) agree
+    for sent transfers inside one province, across two and out of the system, due in each
+    band, whoever asks and below whichever unit."""
+    due = {
+        "Chuyển Một": (world.cell_2, TODAY - timedelta(days=3)),  # overdue, inside An Mỹ
+        "Chuyển Hai": (world.kb_school, TODAY + timedelta(days=5)),  # soon, to Bắc Ninh
+        "Chuyển Ba": (None, TODAY + timedelta(days=20)),  # later, out of the system
+        "Chuyển Bốn": (world.kb_school, TODAY + timedelta(days=45)),  # beyond the horizon
+    }
+    for name, (to_unit, due_on) in due.items():
+        person = make_person(world.cell_1, name)
+        transfer = transfer_request(
+            acting_user=None,
+            person=person,
+            to_unit=to_unit,
+            to_outside="" if to_unit else "Đảng bộ Bộ Công an",
+            on=date(2026, 9, 1),
+        )
+        transfer_send(acting_user=None, transfer=transfer, on=date(2026, 9, 2), document="9/GT")
+        # The deadline itself is the services' (working days); here it is set on the day
+        # each band needs.
+        Transfer.objects.filter(pk=transfer.pk).update(due_on=due_on)
+    asked = [
+        (world.bithu, None),
+        (world.xa, None),
+        (world.xa, world.cell_2),
+        (world.tinh, world.an_my),
+        (world.ngoai, None),  # Bắc Ninh: receives one
+        (world.ngoai, world.kinh_bac),
+        (world.ngoai, world.an_my),  # outside the grant, but sends to it: the one
+        (world.tinh, world.kinh_bac),  # the sender's province asks below the receiver
+        (None, world.kb_school),
+        (None, None),
+    ]
+
+    def listed(user: Any, under: Any) -> Counter[str]:
+        counts = Counter({"overdue": 0, "soon": 0, "later": 0})
+        counts.update(a.band(TODAY) for a in alerts_for(user, TODAY, under=under))
+        return counts
+
+    assert [alert_bands(u, TODAY, under=x) for u, x in asked] == [listed(u, x) for u, x in asked]
+    assert [sum(listed(u, x).values()) for u, x in asked] == [3, 3, 1, 3, 1, 1, 1, 1, 1, 3]
+    assert alert_bands(world.xa, TODAY) == Counter({"overdue": 1, "soon": 1, "later": 1})
