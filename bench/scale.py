@@ -254,6 +254,7 @@ YEAR = date.today().year - 1  # the last whole year: every month of it is kept
 def kept_figures(unit: Any) -> dict[str, int]:
     """Admitted and recognised per month of the year in the unit's subtree, and admitted per
     child: what the dashboard's charts and ranking read, from the kept counts."""
+    from dangvien.lib.db import read_sql
     from dangvien.orgs.models import Unit
     from dangvien.tallies.models import Metric
     from dangvien.tallies.selectors import monthly_counts, sums_by_unit
@@ -265,7 +266,10 @@ def kept_figures(unit: Any) -> dict[str, int]:
     ).items():
         if n:
             figures[f"{metric} {month:%m}"] = n
-    children = dict(Unit.objects.filter(parent=unit).values_list("pk", "path"))
+    # In SQL, as the dashboard reads its units (`lib.db.read_sql`).
+    children = dict(
+        read_sql(Unit, "SELECT id, path FROM orgs_unit WHERE parent_id = %s", [unit.pk])
+    )
     for unit_id, n in sums_by_unit(list(children), Metric.ADMITTED, first, last).items():
         if n:
             figures[f"child {children[unit_id]}"] = n

@@ -15,9 +15,15 @@ from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 
+from dangvien.lib.db import db_date, read_sql
 from dangvien.orgs.models import Unit
 from dangvien.tallies.models import MemberChange, Tally
 from dangvien.tallies.services import month_of
+
+
+def _marks(values: Sequence[object]) -> str:
+    """The placeholders of an IN list (never empty: an empty list matches nothing)."""
+    return ", ".join(["%s"] * len(values)) or "NULL"
 
 
 def next_month(month: date) -> date:
@@ -54,22 +60,29 @@ def split_span(start: date, until: date) -> Span | None:
 def monthly_counts(
     unit_ids: Sequence[int], metrics: Sequence[str], first: date, last: date
 ) -> Counter[tuple[int, str, date]]:
-    """Kept counts per (unit, metric, month) for the months `first`…`last` (one query)."""
-    rows = Tally.objects.filter(
-        unit_id__in=list(unit_ids), metric__in=list(metrics), month__gte=first, month__lte=last
-    ).values_list("unit_id", "metric", "month", "total")
-    return Counter({(u, k, m): n for u, k, m, n in rows})
+    """Kept counts per (unit, metric, month) for the months `first`…`last` (one query, in
+    SQL: see `lib.db.read_sql`)."""
+    rows = read_sql(
+        Tally,
+        f"""SELECT unit_id, metric, month, total FROM tallies_tally
+            WHERE unit_id IN ({_marks(unit_ids)}) AND metric IN ({_marks(metrics)})
+              AND month >= %s AND month <= %s""",  # noqa: S608
+        [*unit_ids, *metrics, first, last],
+    )
+    return Counter({(u, k, db_date(m)): n for u, k, m, n in rows})
 
 
 def sums_by_unit(unit_ids: Sequence[int], metric: str, first: date, last: date) -> dict[int, int]:
     """Each unit's kept count of `metric` over the months `first`…`last` (one query)."""
-    rows = (
-        Tally.objects.filter(
-            unit_id__in=list(unit_ids), metric=metric, month__gte=first, month__lte=last
-        )
-        .values("unit_id")
-        .annotate(n=Sum("total"))
-        .values_list("unit_id", "n")
+    if not unit_ids:
+        return {}
+    rows = read_sql(
+        Tally,
+        f"""SELECT unit_id, SUM(total) FROM tallies_tally
+            WHERE unit_id IN ({_marks(unit_ids)}) AND metric = %s
+              AND month >= %s AND month <= %s
+            GROUP BY unit_id""",  # noqa: S608
+        [*unit_ids, metric, first, last],
     )
     return {u: int(n or 0) for u, n in rows}
 

@@ -6,9 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 
-from dangvien.lib import db
 from dangvien.lib.db import db_date, read_sql
 from dangvien.orgs.models import Unit
 from tests.conftest import World
@@ -23,7 +22,7 @@ def test_read_sql_asks_the_router_for_the_model_and_returns_its_rows(
         asked.append(model)
         return DEFAULT_DB_ALIAS
 
-    monkeypatch.setattr(db.router, "db_for_read", db_for_read)
+    monkeypatch.setattr(router, "db_for_read", db_for_read)
     cell = world.cell_1
     rows = read_sql(
         Unit, "SELECT code, valid_from FROM orgs_unit WHERE path LIKE %s", [f"{cell.path}%"]
