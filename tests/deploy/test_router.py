@@ -29,25 +29,27 @@ def test_without_replica_url_there_is_one_database_and_no_router() -> None:
     assert project_settings._database_routers(databases) == []
 
 
-def test_postgresql_connections_run_without_jit_unless_the_url_says() -> None:
+def test_postgresql_connections_get_the_planner_settings_unless_the_url_says() -> None:
     databases = project_settings._databases(
         {"DATABASE_URL": PRIMARY, "DATABASE_REPLICA_URL": STANDBY}
     )
-    assert databases["default"]["OPTIONS"]["options"] == "-c jit=off"  # type: ignore[index]
-    assert databases["replica"]["OPTIONS"]["options"] == "-c jit=off"  # type: ignore[index]
+    ours = "-c jit=off -c random_page_cost=1.1"
+    assert databases["default"]["OPTIONS"]["options"] == ours  # type: ignore[index]
+    assert databases["replica"]["OPTIONS"]["options"] == ours  # type: ignore[index]
     own = project_settings._databases({"DATABASE_URL": PRIMARY + "?options=-c%20jit%3Don"})
-    assert own["default"]["OPTIONS"]["options"] == "-c jit=on"  # type: ignore[index]
+    mine = "-c jit=on -c random_page_cost=1.1"
+    assert own["default"]["OPTIONS"]["options"] == mine  # type: ignore[index]
     sqlite = project_settings._databases({})
     assert "options" not in sqlite["default"]["OPTIONS"]  # type: ignore[operator]
 
 
 @pytest.mark.django_db
-def test_the_connection_has_jit_off() -> None:
+def test_the_connection_runs_with_the_planner_settings() -> None:
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone() == ("off",)
+        cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("off", "1.1")
 
 
 def test_replica_url_adds_a_mirrored_alias_and_the_router() -> None:
