@@ -30,6 +30,7 @@ from dangvien.accounts.selectors import two_factor_required_for
 from dangvien.accounts.services import user_create
 from dangvien.orgs.models import CellKind, Unit, UnitKind
 from dangvien.orgs.services import Decision, NewUnit, unit_create
+from tests.migration_rows import ensure_migration_rows
 
 FOUNDED = Decision(effective=date(2015, 1, 1), number="01-QĐ/TW")
 PASSWORD = "mat-khau-thu-nghiem-2025"
@@ -105,6 +106,21 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_outside_a_transaction(request: pytest.FixtureRequest) -> None:
+    """A test marked `django_db(transaction=True)` runs on whatever the test before it in
+    the worker left: after another such test, empty tables, the rows the migrations wrote
+    included (`tests/migration_rows.py`). Each starts by writing those rows again, so that
+    it passes in any order, not only where the collection happens to put it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    if transaction:
+        request.getfixturevalue("transactional_db")
+        ensure_migration_rows()
 
 
 @pytest.fixture(autouse=True, scope="session")
