@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +22,49 @@ def _set(job_id: int, **values: object) -> None:
     ImportJob.objects.filter(pk=job_id).update(**values, touched_at=timezone.now())
 
 
-def _run(job: ImportJob, *, dry_run: bool) -> ImportReport:
-    def progress(done: int, total: int) -> None:
-        _set(job.pk, processed=done, total=total)
+Progress = Callable[[int, int], None]
 
+
+def _progress_here(job_id: int) -> Progress:
+    def progress(done: int, total: int) -> None:
+        _set(job_id, processed=done, total=total)
+
+    return progress
+
+
+@contextmanager
+def _progress_outside_the_import(job_id: int) -> Iterator[Progress]:
+    """Where the commit writes its progress. The import is one transaction, and what it
+    writes is seen by no one until it commits: the page would show 0 rows for the whole
+    commit, and a commit longer than `IMPORT_STALL_MINUTES` would look interrupted. On
+    PostgreSQL the progress goes through a connection of its own, committed at once, so the
+    page sees the rows move and the job keeps its sign of life. The import's transaction
+    then never writes the job's row: the two connections would wait on each other.
+    SQLite lets one connection write at a time: there the progress stays inside the
+    transaction and shows when it commits."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        yield _progress_here(job_id)
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    qn = side.ops.quote_name
+    columns = {f.name: qn(f.get_attname_column()[1]) for f in ImportJob._meta.concrete_fields}
+    # Identifiers from the model's own metadata, quoted; the values go as parameters.
+    sql = (
+        f"UPDATE {qn(ImportJob._meta.db_table)} SET {columns['processed']} = %s, "  # noqa: S608
+        f"{columns['total']} = %s, {columns['touched_at']} = %s WHERE {columns['id']} = %s"
+    )
+
+    def progress(done: int, rows: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(sql, [done, rows, timezone.now(), job_id])
+
+    try:
+        yield progress
+    finally:
+        side.close()
+
+
+def _run(job: ImportJob, *, dry_run: bool, progress: Progress) -> ImportReport:
     return import_people(
         acting_user=job.created_by,
         unit=job.unit,
@@ -42,7 +85,8 @@ def import_check(job_id: int) -> int:
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     _set(job_id, state=ImportJob.State.CHECKING, processed=0, total=_TOTAL_UNKNOWN)
     try:
-        report = _run(job, dry_run=True)
+        # A dry run holds no transaction: its progress is seen as it is written.
+        report = _run(job, dry_run=True, progress=_progress_here(job_id))
     except Exception:
         _set(
             job_id,
@@ -75,7 +119,8 @@ def import_commit(job_id: int) -> int:
     if not updated:
         return 0
     try:
-        report = _run(job, dry_run=False)
+        with _progress_outside_the_import(job_id) as progress:
+            report = _run(job, dry_run=False, progress=progress)
     except Exception:
         _set(
             job_id,

@@ -1,0 +1,76 @@
+"""The commit of a web import is one transaction. Its progress must still reach the page while
+that transaction is open (PostgreSQL), or a long commit shows 0 rows and then looks
+interrupted (`ImportJob.stalled`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
+
+from dangvien.people import importer
+from dangvien.people.models import ImportJob, Person
+from dangvien.people.tasks import import_commit
+from tests.conftest import World
+from tests.reliability.workbooks import members_workbook
+
+# The job's row must be committed for another connection to see it.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROWS = 1_200  # progress every 500 rows: 0, 500, 1,000, then 1,200
+
+
+def _seen_from_outside(job: ImportJob, unit_id: int) -> tuple[int, int, object, int]:
+    """The job's progress and the unit's people as another connection (the page) sees them."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT processed, total, touched_at FROM people_importjob WHERE id = %s",
+                [job.pk],
+            )
+            processed, total, touched = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM people_person WHERE unit_id = %s", [unit_id])
+            (people,) = cursor.fetchone()
+    finally:
+        other.close()
+    return processed, total, touched, people
+
+
+def test_the_commits_progress_is_seen_while_its_transaction_is_open(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes with one connection at a time: progress shows at the commit")
+    job = ImportJob.objects.create(
+        kind="members",
+        unit=world.cell_1,
+        file_name="danh-sach.xlsx",
+        content=members_workbook(ROWS, world.cell_1.code),
+        state=ImportJob.State.CHECKED,
+        created_by=world.bithu,
+    )
+    seen: list[tuple[int, int, object, int]] = []
+    duplicates = importer._duplicates
+
+    def looking_in(*args: Any, **kwargs: Any) -> Any:
+        # Every row is checked, inside the import's transaction, before anyone is written.
+        assert connection.in_atomic_block
+        seen.append(_seen_from_outside(job, world.cell_1.pk))
+        return duplicates(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_duplicates", looking_in)
+    started = timezone.now()
+    assert import_commit.call(job.pk) == ROWS
+
+    [(processed, total, touched, people)] = seen
+    assert (processed, total) == (ROWS, ROWS)
+    assert isinstance(touched, type(started))
+    assert touched >= started  # a sign of life from inside the commit
+    assert people == 0  # and still nothing of the file to be seen: one transaction
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert job.created_count == ROWS
+    assert Person.objects.filter(unit=world.cell_1).count() == ROWS
