@@ -19,8 +19,8 @@ from dangvien.admission.models import Source
 from dangvien.admission.services import case_open
 from dangvien.lib.dates import PartialDate
 from dangvien.lib.periods import Period
-from dangvien.orgs.models import Unit
-from dangvien.orgs.services import Decision, unit_move
+from dangvien.orgs.models import CellKind, Unit, UnitKind
+from dangvien.orgs.services import Decision, NewUnit, unit_create, unit_move
 from dangvien.people.models import Person, Status
 from dangvien.people.rules import age_in_years
 from dangvien.people.services import person_set_status, person_update
@@ -33,10 +33,11 @@ from dangvien.tallies.newmembers import (
     new_member_differences,
     rebuild_new_members,
 )
-from tests.conftest import World
+from tests.conftest import FOUNDED, World
 from tests.people.factories import category, make_people, make_person, member_dates
 
 REFORM = Decision(effective=date(2025, 7, 1), number="99-QĐ/TU")
+LATER = Decision(effective=date(2025, 9, 1), number="120-QĐ/TU")
 EVER = (date(1900, 1, 1), date(2100, 1, 1))
 
 
@@ -252,3 +253,45 @@ def test_the_migration_counts_the_new_members_already_there(world: World) -> Non
         sorted(NewMemberCount.objects.values_list("unit_id", "month", "dimension", "key", "total"))
         == kept
     )
+
+
+def test_a_unit_moved_across_the_kept_depth_keeps_its_own_rows_or_drops_them(
+    world: World,
+) -> None:
+    """A bloc committee under a province (depth 3) moved under the centre (depth 2), as the
+    central bloc committees stand, starts keeping its own breakdowns; moved back, it drops
+    them. Below the bloc nothing crosses: only the root is above depth 2."""
+    bloc = unit_create(
+        acting_user=None,
+        parent=world.quang_nam,
+        spec=NewUnit("QN.KCQ", "Đảng bộ Khối các cơ quan tỉnh", UnitKind.BLOC),
+        decision=FOUNDED,
+    )
+    cell = unit_create(
+        acting_user=None,
+        parent=bloc,
+        spec=NewUnit("QN.KCQ.1", "Chi bộ Sở Nội vụ", UnitKind.CELL, CellKind.AGENCY),
+        decision=FOUNDED,
+    )
+    _people(world)
+    make_person(cell, "Vũ Thị Giang", birth=PartialDate(1998, 8, 2))
+    make_person(cell, "Đinh Văn Hải", sex="M", birth=PartialDate(1985))
+    _assert_kept_is_live(world)
+    in_bloc = _live(bloc)
+    assert sum(in_bloc[(Dimension.SEX, s)] for s in "FM") == 2
+    assert not NewMemberCount.objects.filter(unit=bloc).exists()
+    province_before, root_before = _kept(world.quang_nam), _kept(world.root)
+
+    unit_move(acting_user=None, unit=bloc, new_parent=world.root, decision=REFORM)
+    assert _kept(bloc) == in_bloc
+    assert _kept(world.quang_nam) == province_before - in_bloc
+    assert _kept(world.root) == root_before
+    _assert_kept_is_live(world)
+    assert [f.message for f in check_integrity()] == []
+
+    unit_move(acting_user=None, unit=bloc, new_parent=world.quang_nam, decision=LATER)
+    assert _kept(bloc) == Counter()
+    assert _kept(world.quang_nam) == province_before
+    assert _kept(world.root) == root_before
+    _assert_kept_is_live(world)
+    assert [f.message for f in check_integrity()] == []
