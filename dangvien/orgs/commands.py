@@ -10,6 +10,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 from dangvien.lib.db import holds_nul
+from dangvien.lib.numbers import grouped
 from dangvien.orgs.models import Unit
 
 
@@ -49,10 +50,10 @@ def write_row_problems(out: OutputWrapper, problems: Sequence[RowProblem], total
     if problems:
         raise CommandError(
             _("%(n)s lỗi trong %(rows)s dòng; không ghi dòng nào.")
-            % {"n": len(problems), "rows": total_rows}
+            % {"n": grouped(len(problems)), "rows": grouped(total_rows)}
         )
 
 
 def checked_message(total_rows: int) -> str:
     """What a dry run of an import says when the file has no problem."""
-    return _("Đã kiểm tra %(n)s dòng: không có lỗi (chưa ghi).") % {"n": total_rows}
+    return _("Đã kiểm tra %(n)s dòng: không có lỗi (chưa ghi).") % {"n": grouped(total_rows)}

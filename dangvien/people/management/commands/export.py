@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.numbers import grouped
 from dangvien.orgs.commands import unit_by_code
 from dangvien.people.exporter import write_people_xlsx
 from dangvien.people.importer import KINDS
@@ -32,5 +33,5 @@ class Command(BaseCommand):
         with options["out"].open("wb") as out:
             count = write_people_xlsx(people, out, kind=options["kind"])
         self.stdout.write(
-            _("Đã xuất %(n)s người ra %(file)s.") % {"n": count, "file": options["out"]}
+            _("Đã xuất %(n)s người ra %(file)s.") % {"n": grouped(count), "file": options["out"]}
         )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.numbers import grouped
 from dangvien.orgs.commands import checked_message, read_input, unit_by_code, write_row_problems
 from dangvien.people.importer import KINDS, import_people
 
@@ -55,5 +56,6 @@ class Command(BaseCommand):
             self.stdout.write(checked_message(report.total_rows))
         else:
             self.stdout.write(
-                _("Đã ghi %(n)s người vào %(unit)s.") % {"n": report.created, "unit": unit.name}
+                _("Đã ghi %(n)s người vào %(unit)s.")
+                % {"n": grouped(report.created), "unit": unit.name}
             )

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.numbers import grouped
 from dangvien.tallies.integrity import check_integrity
 from dangvien.tallies.services import tallies_recount
 
@@ -32,8 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(finding.message)
         if options["repair_tallies"] and any(f.check in KEPT_CHECKS for f in findings):
             rows = tallies_recount(acting_user=None)
-            self.stdout.write(_("Đã tính lại số liệu tổng hợp: %(n)s dòng.") % {"n": rows})
+            self.stdout.write(_("Đã tính lại số liệu tổng hợp: %(n)s dòng.") % {"n": grouped(rows)})
         if findings:
-            self.stdout.write(_("Có %(n)s chỗ sai.") % {"n": len(findings)})
+            self.stdout.write(_("Có %(n)s chỗ sai.") % {"n": grouped(len(findings))})
             sys.exit(1)
         self.stdout.write(_("Không thấy chỗ sai nào."))

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.numbers import grouped
 from dangvien.lib.periods import Period, PeriodError
 from dangvien.orgs.commands import unit_by_code
 from dangvien.targets.excel import write_targets_xlsx
@@ -37,5 +38,5 @@ class Command(BaseCommand):
         with options["out"].open("wb") as out:
             count = write_targets_xlsx(targets, out)
         self.stdout.write(
-            _("Đã xuất %(n)s chỉ tiêu ra %(file)s.") % {"n": count, "file": options["out"]}
+            _("Đã xuất %(n)s chỉ tiêu ra %(file)s.") % {"n": grouped(count), "file": options["out"]}
         )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.lib.numbers import grouped
 from dangvien.orgs.commands import checked_message, read_input, unit_by_code, write_row_problems
 from dangvien.targets.excel import import_targets
 
@@ -34,5 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(checked_message(report.total_rows))
         else:
             self.stdout.write(
-                _("Đã ghi %(n)s chỉ tiêu cho %(unit)s.") % {"n": report.written, "unit": unit.name}
+                _("Đã ghi %(n)s chỉ tiêu cho %(unit)s.")
+                % {"n": grouped(report.written), "unit": unit.name}
             )
