@@ -63,6 +63,7 @@ from dangvien.admission.models import Case, CaseEvent, Source, Step
 from dangvien.lib.db import db_date, read_sql
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
+from dangvien.people.defaults import KINH, NO_RELIGION
 from dangvien.people.models import (
     Category,
     Person,
@@ -766,11 +767,11 @@ def _new_member_counts_raw(sub: _Subtree, start: date, until: date) -> Counter[t
 def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Breakdown]:
     """Who the new members of the period are (admitted as defined above): sex; age at the
     decision date, 18–30 against the rest and in finer bands; ethnic minority (any group but
-    Kinh, code "01"); religion (none, or code "00", against any other); Youth-Union member
-    (an open membership of category "DTN" on the decision date); general and professional
-    education (seed 002: "cao đẳng, đại học" = college and above); political theory;
-    occupation; and the source of the admission case ("không qua hồ sơ" when the member came
-    from a register). The counts per raw value come from the kept breakdowns or the records
+    Kinh); religion (none against any other); Youth-Union member (an open membership of the
+    Youth Union on the decision date; these three entries by their codes in
+    `people.defaults`); general and professional education (seed 002: "cao đẳng, đại học" =
+    college and above); political theory; occupation; and the source of the admission case
+    ("không qua hồ sơ" when the member came from a register). The counts per raw value come from the kept breakdowns or the records
     (`_new_member_counts`), the categories behind them from one more query; shares are exact
     (formatters round)."""
     scope = report_scope(unit, period, as_of)
@@ -804,10 +805,10 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
             counters["age_band"][_(rules.age_band(age))] += n
         elif dimension == Dimension.ETHNICITY:
             ethnicity = code.get(pk)
-            counters["ethnic_minority"][yes if ethnicity and ethnicity != "01" else no] += n
+            counters["ethnic_minority"][yes if ethnicity and ethnicity != KINH else no] += n
         elif dimension == Dimension.RELIGION:
             religion = code.get(pk)
-            counters["religion"][yes if religion and religion != "00" else no] += n
+            counters["religion"][yes if religion and religion != NO_RELIGION else no] += n
         elif dimension == Dimension.YOUTH_UNION:
             counters["youth_union"][yes if key == "1" else no] += n
         elif dimension == Dimension.GENERAL_EDUCATION:

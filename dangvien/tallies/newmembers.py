@@ -9,8 +9,8 @@ report when it reads it (`reports.selectors.quality`):
   from its first day, as `people.rules.age_in_years`);
 - the category ids of ethnicity, religion, general and professional education, political
   theory and occupation ("" when not recorded);
-- "1" when a Youth-Union membership (mass organisation "DTN") was open on the decision
-  date, else "0";
+- "1" when a Youth-Union membership (the mass organisation `people.defaults.YOUTH_UNION`)
+  was open on the decision date, else "0";
 - the source of the person's latest admission case ("" when the member came from a
   register, with no case).
 
@@ -37,6 +37,7 @@ from dangvien.admission.models import Case
 from dangvien.lib.db import db_date, upsert_add
 from dangvien.orgs.models import PATH_STEP, Unit
 from dangvien.orgs.rules import path_ids
+from dangvien.people.defaults import YOUTH_UNION
 from dangvien.people.models import Category, CategoryKind, MassOrgMembership, Person
 from dangvien.tallies.models import Dimension, NewMemberCount
 from dangvien.tallies.recompute import (
@@ -51,8 +52,6 @@ from dangvien.tallies.recompute import (
 # The root (depth 1) and the units just under it keep rows; deeper units are counted from
 # the records.
 KEPT_DEPTH = 2
-# The Youth Union among the mass organisations (`people.defaults`).
-YOUTH_UNION_CODE = "DTN"
 # (cell or unit id, month, dimension, key) → change in the number of new members.
 Key = tuple[int, date, str, str]
 COLUMNS = ("unit_id", "month", "dimension", "key", "total")
@@ -167,7 +166,7 @@ def contributions_sql(
         )
         {selects}
     """  # noqa: S608
-    return sql, [*only_params, CategoryKind.MASS_ORGANISATION, YOUTH_UNION_CODE]
+    return sql, [*only_params, CategoryKind.MASS_ORGANISATION, YOUTH_UNION]
 
 
 def person_contributions(person_ids: Sequence[int]) -> Counter[Key]:

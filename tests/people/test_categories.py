@@ -13,6 +13,7 @@ from dangvien.accounts.services import user_create
 from dangvien.lib.errors import ServiceError
 from dangvien.people import selectors
 from dangvien.people.category_services import category_create, category_set_active
+from dangvien.people.defaults import KINH, NO_RELIGION, YOUTH_UNION
 from dangvien.people.models import Category
 from tests.conftest import PASSWORD, World, logged_in
 
@@ -126,3 +127,13 @@ def test_admin_lists_categories_read_only() -> None:
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_the_entries_the_reports_single_out_are_installed_under_their_codes() -> None:
+    # The quality report counts ethnic minorities, religions and Youth-Union members against
+    # these three entries; their codes never change once installed (the admin is read-only,
+    # the services only add and switch).
+    assert Category.objects.get(kind="ethnicity", code=KINH).name == "Kinh"
+    assert Category.objects.get(kind="religion", code=NO_RELIGION).name == "Không"
+    youth = Category.objects.get(kind="mass_organisation", code=YOUTH_UNION)
+    assert youth.name == "Đoàn Thanh niên Cộng sản Hồ Chí Minh"
