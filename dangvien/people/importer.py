@@ -517,7 +517,12 @@ def _import_people(
         try:
             with transaction.atomic():
                 created = people_bulk_create(
-                    acting_user=acting_user, entries=entries, keep_instances=keep_ids
+                    acting_user=acting_user,
+                    entries=entries,
+                    keep_instances=keep_ids,
+                    # Every row is counted already; each batch written is a sign of life
+                    # (`ImportJob.stalled`), the writing being half of a long commit.
+                    on_progress=lambda _written: progress(total),
                 )
         except ServiceError as error:
             header = {c.key: c.header for c in columns}

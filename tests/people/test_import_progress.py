@@ -11,7 +11,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from dangvien.people import importer
+from dangvien.people.importer import import_people
 from dangvien.people.models import ImportJob, Person
+from dangvien.people.services import BATCH
 from dangvien.people.tasks import import_commit
 from tests.conftest import World
 from tests.reliability.workbooks import members_workbook
@@ -74,3 +76,26 @@ def test_the_commits_progress_is_seen_while_its_transaction_is_open(
     assert job.state == ImportJob.State.DONE
     assert job.created_count == ROWS
     assert Person.objects.filter(unit=world.cell_1).count() == ROWS
+
+
+def test_the_writing_of_the_rows_also_gives_signs_of_life(world: World) -> None:
+    """After the last row is checked the rows are written in batches: half of a long commit.
+    Each batch reports (the same count: every row is checked) so the job stays alive."""
+    rows = BATCH + 500
+    during_writes: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        # The import's own connection sees what its transaction has written so far.
+        if Person.objects.filter(unit=world.cell_1).exists():
+            during_writes.append((done, total))
+
+    report = import_people(
+        acting_user=world.bithu,
+        unit=world.cell_1,
+        kind="members",
+        content=members_workbook(rows, world.cell_1.code),
+        dry_run=False,
+        on_progress=progress,
+    )
+    assert report.created == rows
+    assert during_writes == [(rows, rows)] * 2  # one report for each batch of BATCH
