@@ -771,9 +771,9 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
     Youth Union on the decision date; these three entries by their codes in
     `people.defaults`); general and professional education (seed 002: "cao đẳng, đại học" =
     college and above); political theory; occupation; and the source of the admission case
-    ("không qua hồ sơ" when the member came from a register). The counts per raw value come from the kept breakdowns or the records
-    (`_new_member_counts`), the categories behind them from one more query; shares are exact
-    (formatters round)."""
+    ("không qua hồ sơ" when the member came from a register). The counts per raw value come
+    from the kept breakdowns or the records (`_new_member_counts`), the categories behind
+    them from one more query; shares are exact (formatters round)."""
     scope = report_scope(unit, period, as_of)
     counts = _new_member_counts(_subtree(unit), period.start, scope.until)
     ids = {int(key) for (dimension, key) in counts if dimension in _BY_CATEGORY and key}
