@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from enum import IntEnum
 from typing import Any
 
 from django.db import connection, connections, models, router
@@ -70,6 +72,52 @@ def read_sql(model: type[models.Model], sql: str, params: Sequence[Any]) -> list
     with connections[router.db_for_read(model)].cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
+
+
+class LockSpace(IntEnum):
+    """The first key of the project's PostgreSQL advisory locks (`session_lock`): one number
+    per kind of work, so that two kinds never take each other's locks."""
+
+    IMPORT_JOB = 1
+
+
+@contextmanager
+def session_lock(space: LockSpace, key: int) -> Iterator[None]:
+    """Hold an advisory lock on (space, key) in this connection's session while the block
+    runs, on PostgreSQL: a sign of life that no open transaction hides and that the server
+    drops by itself when the process holding it dies. Nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [int(space), key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [int(space), key])
+
+
+def session_lock_held(space: LockSpace, key: int) -> bool:
+    """Whether a session of this database holds `session_lock(space, key)` (always False on
+    SQLite). Read from `pg_locks`, without taking the lock."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        # A lock on two keys shows them as classid and objid, with objsubid 2.
+        cursor.execute(
+            """
+            SELECT EXISTS (
+              SELECT 1 FROM pg_locks
+              WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                AND classid = %s AND objid = %s
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            )
+            """,
+            [int(space), key],
+        )
+        (held,) = cursor.fetchone()
+    return bool(held)
 
 
 def _quote(name: str) -> str:

@@ -21,7 +21,12 @@ from dangvien.accounts.selectors import AnyUser, scoped, units_visible_to
 from dangvien.lib.errors import ServiceError
 from dangvien.lib.xlsx import MAX_UPLOAD_BYTES
 from dangvien.orgs.models import Unit
-from dangvien.people.importer import KINDS, import_job_abandon, import_job_create
+from dangvien.people.importer import (
+    KINDS,
+    import_job_abandon,
+    import_job_create,
+    import_job_stalled,
+)
 from dangvien.people.models import ImportJob
 from dangvien.people.tasks import import_check, import_commit
 from dangvien.people.workbook import template_xlsx
@@ -101,7 +106,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _context(job: ImportJob) -> dict[str, Any]:
     problems = job.problems if isinstance(job.problems, list) else []
-    stalled = job.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES)
+    stalled = import_job_stalled(job, timezone.now())
     return {
         "job": job,
         # A stalled job is no longer polled: it offers to be abandoned instead.

@@ -25,7 +25,7 @@ from dangvien.accounts.audit import Actor, actor_user, audit_record
 from dangvien.accounts.models import Role
 from dangvien.accounts.selectors import has_role, require_role
 from dangvien.lib.dates import DateFormatError, parse_date, parse_partial_date
-from dangvien.lib.db import without_nul
+from dangvien.lib.db import LockSpace, session_lock_held, without_nul
 from dangvien.lib.errors import Problem, ServiceError
 from dangvien.lib.vntext import fold
 from dangvien.lib.xlsx import MAX_DATA_ROWS, WorkbookError, read_first_sheet
@@ -566,8 +566,18 @@ def import_job_create(
     return job
 
 
+def import_job_stalled(job: ImportJob, now: datetime) -> bool:
+    """Whether the job's background task was interrupted: running, no sign of life for
+    `IMPORT_STALL_MINUTES` (`ImportJob.stalled`), and, on PostgreSQL, no commit holding the
+    job's session lock (`tasks.import_commit`): a commit that waits inside its transaction
+    for longer than that is still alive, and must not be abandoned and then finish."""
+    return job.stalled(now, settings.IMPORT_STALL_MINUTES) and not session_lock_held(
+        LockSpace.IMPORT_JOB, job.pk
+    )
+
+
 def import_job_abandon(*, acting_user: Actor, job: ImportJob) -> ImportJob:
-    """Close a job whose background task was interrupted (`ImportJob.stalled`): it is marked
+    """Close a job whose background task was interrupted (`import_job_stalled`): it is marked
     as not imported, the uploaded file (personal data) is dropped, and the unit's editor may
     upload the file again. Nothing of the file was written: an import is one transaction.
     A job still showing signs of life is refused."""
@@ -575,7 +585,7 @@ def import_job_abandon(*, acting_user: Actor, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("unit").get(pk=job.pk)
         require_role(acting_user, job.unit, Role.EDITOR)
-        if not job.stalled(timezone.now(), minutes):
+        if not import_job_stalled(job, timezone.now()):
             raise ServiceError(
                 [
                     Problem(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from dangvien.lib.db import LockSpace, session_lock
 from dangvien.people.importer import ImportReport, import_people
 from dangvien.people.models import ImportJob
 
@@ -119,7 +120,12 @@ def import_commit(job_id: int) -> int:
     if not updated:
         return 0
     try:
-        with _progress_outside_the_import(job_id) as progress:
+        # The session lock tells the page the commit is alive whatever its progress says
+        # (`importer.import_job_stalled`); the server drops it if this process dies.
+        with (
+            session_lock(LockSpace.IMPORT_JOB, job_id),
+            _progress_outside_the_import(job_id) as progress,
+        ):
             report = _run(job, dry_run=False, progress=progress)
     except Exception:
         _set(

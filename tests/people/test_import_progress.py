@@ -4,18 +4,22 @@ interrupted (`ImportJob.stalled`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
+from dangvien.lib.db import LockSpace, session_lock_held
+from dangvien.lib.errors import ServiceError
 from dangvien.people import importer
-from dangvien.people.importer import import_people
+from dangvien.people.importer import import_job_abandon, import_job_stalled, import_people
 from dangvien.people.models import ImportJob, Person
 from dangvien.people.services import BATCH
 from dangvien.people.tasks import import_commit
-from tests.conftest import World
+from tests.conftest import World, logged_in
 from tests.reliability.workbooks import members_workbook
 
 # The job's row must be committed for another connection to see it.
@@ -55,12 +59,14 @@ def test_the_commits_progress_is_seen_while_its_transaction_is_open(
         created_by=world.bithu,
     )
     seen: list[tuple[int, int, object, int]] = []
+    locked: list[bool] = []
     duplicates = importer._duplicates
 
     def looking_in(*args: Any, **kwargs: Any) -> Any:
         # Every row is checked, inside the import's transaction, before anyone is written.
         assert connection.in_atomic_block
         seen.append(_seen_from_outside(job, world.cell_1.pk))
+        locked.append(session_lock_held(LockSpace.IMPORT_JOB, job.pk))
         return duplicates(*args, **kwargs)
 
     monkeypatch.setattr(importer, "_duplicates", looking_in)
@@ -72,6 +78,8 @@ def test_the_commits_progress_is_seen_while_its_transaction_is_open(
     assert isinstance(touched, type(started))
     assert touched >= started  # a sign of life from inside the commit
     assert people == 0  # and still nothing of the file to be seen: one transaction
+    assert locked == [True]  # the commit holds the job's session lock while it runs…
+    assert not session_lock_held(LockSpace.IMPORT_JOB, job.pk)  # …and only then
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert job.created_count == ROWS
@@ -99,3 +107,39 @@ def test_the_writing_of_the_rows_also_gives_signs_of_life(world: World) -> None:
     )
     assert report.created == rows
     assert during_writes == [(rows, rows)] * 2  # one report for each batch of BATCH
+
+
+def test_a_commit_waiting_past_the_stall_minutes_is_not_abandoned_while_it_lives(
+    world: World,
+) -> None:
+    """A commit that gives no sign of life for IMPORT_STALL_MINUTES (stuck on a lock, say) but
+    still holds its session lock is not offered to be abandoned: abandoned, it could then
+    commit. When its process dies, the server drops the lock, and the job may be abandoned."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no session locks: the minutes alone tell")
+    quiet = timezone.now() - timedelta(minutes=settings.IMPORT_STALL_MINUTES + 1)
+    job = ImportJob.objects.create(
+        kind="members",
+        unit=world.cell_1,
+        file_name="danh-sach.xlsx",
+        content=b"PK personal data",
+        state=ImportJob.State.IMPORTING,
+        created_by=world.bithu,
+        touched_at=quiet,
+    )
+    worker = connections.create_connection(DEFAULT_DB_ALIAS)  # the commit's session
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LockSpace.IMPORT_JOB, job.pk])
+        assert job.stalled(timezone.now(), settings.IMPORT_STALL_MINUTES)
+        assert not import_job_stalled(job, timezone.now())
+        with pytest.raises(ServiceError, match="chưa thể bỏ"):
+            import_job_abandon(acting_user=world.bithu, job=job)
+        page = logged_in("bithu").get(f"/nhap-excel/{job.pk}/").content.decode()
+        assert 'hx-trigger="every 1s"' in page  # still shown as running
+    finally:
+        worker.close()  # the process dies: its session, and its lock, end
+
+    assert import_job_stalled(job, timezone.now())
+    abandoned = import_job_abandon(acting_user=world.bithu, job=job)
+    assert abandoned.state == ImportJob.State.FAILED
