@@ -30,7 +30,7 @@ from dangvien.accounts.selectors import (
 from dangvien.admission import rules
 from dangvien.admission.models import Case, Step
 from dangvien.lib.dates import add_months
-from dangvien.lib.db import db_date, read_sql
+from dangvien.lib.db import db_date, paths_under, placeholders, read_sql
 from dangvien.orgs.models import Unit
 from dangvien.orgs.rules import path_ids
 from dangvien.people.models import Transfer
@@ -169,23 +169,19 @@ def _scope_sql(
     """`_sources`' filter in SQL, for the counts of `alert_bands` (built for every dashboard,
     where Django's query building cost more than the queries): a row is in scope when one
     of its units' path `columns` lies under a grant of the user, and (with `under`) when
-    one lies below `under`. A path is base-36 digits: nothing in it is special to LIKE."""
-    parts: list[str] = []
-    params: list[str] = []
-
-    def any_below(prefixes: list[str]) -> None:
-        parts.append("(" + " OR ".join(f"{c} LIKE %s" for _p in prefixes for c in columns) + ")")
-        params.extend(f"{p}%" for p in prefixes for _c in columns)
-
+    one lies below `under`."""
+    parts: list[tuple[str, list[str]]] = []
     if user is not None and not _inside_scope(user, under):
         granted = scope_prefixes(user)
         if granted is not None:
             if not granted:
                 return "1 = 0", []
-            any_below(granted)
+            parts.append(paths_under(columns, granted))
     if under is not None:
-        any_below([under.path])
-    return " AND ".join(parts) or "1 = 1", params
+        parts.append(paths_under(columns, [under.path]))
+    return " AND ".join(sql for sql, _params in parts) or "1 = 1", [
+        param for _sql, params in parts for param in params
+    ]
 
 
 def _transfer_band_counts(user: AnyUser | None, under: Unit | None, today: date) -> Counter[str]:
@@ -369,8 +365,8 @@ def _certificate_expiries(user: AnyUser | None, limit: date, under: Unit | None)
     one query, where a cursor costs three round trips (DECLARE, FETCH, CLOSE); a caller
     that stops early reads no more."""
     inside, params = _scope_sql(user, under, ("u.path",))
-    stages = ", ".join(["%s"] * len(CERTIFICATE_STAGES))
     # `_certificate_cases` in SQL (read for every dashboard: see `_scope_sql`).
+    stages = placeholders(CERTIFICATE_STAGES)
     sql = f"""SELECT c.certificate_issued FROM admission_case c
         JOIN orgs_unit u ON u.id = c.unit_id
         WHERE c.state = %s AND c.certificate_issued <= %s AND c.stage IN ({stages})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +72,20 @@ def read_sql(model: type[models.Model], sql: str, params: Sequence[Any]) -> list
     with connections[router.db_for_read(model)].cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
+
+
+def placeholders(values: Sized) -> str:
+    """The placeholders of an SQL `IN (…)` list of `values`: "%s, %s, %s". Never empty (an
+    empty list is a syntax error): for no values, NULL, which nothing equals."""
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
+def paths_under(columns: Sequence[str], prefixes: Sequence[str]) -> tuple[str, list[str]]:
+    """SQL true when one of the materialised-path `columns` (e.g. "u.path") lies under one
+    of `prefixes`, with its parameters. A path is base-36 digits: nothing in it is special
+    to LIKE. `prefixes` must not be empty."""
+    where = " OR ".join(f"{column} LIKE %s" for _prefix in prefixes for column in columns)
+    return f"({where})", [f"{prefix}%" for prefix in prefixes for _column in columns]
 
 
 class LockSpace(IntEnum):

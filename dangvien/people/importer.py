@@ -521,7 +521,7 @@ def _import_people(
                     entries=entries,
                     keep_instances=keep_ids,
                     # Every row is counted already; each batch written is a sign of life
-                    # (`ImportJob.stalled`), the writing being half of a long commit.
+                    # (`import_job_stalled`), the writing being half of a long commit.
                     on_progress=lambda _written: progress(total),
                 )
         except ServiceError as error:

@@ -60,7 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangvien.admission.models import Case, CaseEvent, Source, Step
-from dangvien.lib.db import db_date, read_sql
+from dangvien.lib.db import db_date, paths_under, placeholders, read_sql
 from dangvien.lib.periods import Period, PeriodKind
 from dangvien.orgs.models import PATH_STEP, ResidentialArea, Unit, UnitVersion
 from dangvien.people.defaults import KINH, NO_RELIGION
@@ -133,10 +133,8 @@ class _Subtree:
     prefixes: tuple[str, ...]
 
     def sql(self, path_column: str) -> tuple[str, list[str]]:
-        """`path_column` (e.g. "u.path") inside the subtree, as SQL with its parameters. A
-        path is base-36 digits: nothing in it is special to LIKE."""
-        where = " OR ".join(f"{path_column} LIKE %s" for _p in self.prefixes)
-        return f"({where})", [f"{prefix}%" for prefix in self.prefixes]
+        """`path_column` (e.g. "u.path") inside the subtree, as SQL with its parameters."""
+        return paths_under([path_column], self.prefixes)
 
     def q(self, path_field: str) -> Q:
         """`path_field` (e.g. "admission_unit__path") inside the subtree."""
@@ -163,7 +161,7 @@ class _Subtree:
                 into_params: list[Any] = [self.unit.pk, self.unit.pk]
                 by_parent = False
             else:
-                into = f"u.successor_id IN ({', '.join(['%s'] * len(frontier))})"
+                into = f"u.successor_id IN ({placeholders(frontier)})"
                 into_params = sorted(frontier)
             merged = read_sql(
                 Unit,
@@ -354,12 +352,9 @@ def _targets(
     wanted = {unit_id: codes for unit_id in chains}
     select = "SELECT unit_id, period, admissions, admissions_min FROM targets_target WHERE"
 
-    def listed(values: Iterable[Any]) -> str:
-        return ", ".join(["%s"] * len(list(values)))
-
     if children_of is None:
         units = sorted(set().union(*chains.values()))
-        sql = f"{select} unit_id IN ({listed(units)}) AND period IN ({listed(codes)})"
+        sql = f"{select} unit_id IN ({placeholders(units)}) AND period IN ({placeholders(codes)})"
         params: list[Any] = [*units, *codes]
     else:
         own = sorted(chains[children_of.pk])
@@ -367,12 +362,12 @@ def _targets(
         # One statement of two (or three) parts, each planned on its own: as one filter
         # with OR the database read every target of the period in the country (150 ms).
         # The children by parent, not by a list of their ids (see `_Subtree.chains`).
-        sql = f"""{select} unit_id IN ({listed(own)}) AND period IN ({listed(codes)})
+        sql = f"""{select} unit_id IN ({placeholders(own)}) AND period IN ({placeholders(codes)})
             UNION ALL {select} period = %s AND unit_id IN (
                 SELECT id FROM orgs_unit WHERE parent_id = %s AND valid_to IS NULL)"""  # noqa: S608
         params = [*own, *codes, child_code, children_of.pk]
         if merged:
-            sql += f" UNION ALL {select} period = %s AND unit_id IN ({listed(merged)})"
+            sql += f" UNION ALL {select} period = %s AND unit_id IN ({placeholders(merged)})"
             params += [child_code, *merged]
         wanted = {unit_id: [child_code] for unit_id in chains}
         wanted[children_of.pk] = codes
@@ -477,16 +472,26 @@ def _unit_targets(
 def _admitted_by_child(sub: _Subtree, start: date, until: date) -> Counter[str]:
     """Admissions in [start, until] per path of the children of the unit (one GROUP BY on
     the path prefix)."""
-    inside, params = sub.sql("u.path")
+    width = len(sub.unit.path) + PATH_STEP
+    admitted, params = _admitted_sql(sub, start, until)
     rows = read_sql(
         Person,
-        f"""SELECT substr(u.path, 1, %s), COUNT(*) FROM people_person p
-            JOIN orgs_unit u ON u.id = p.admission_unit_id
-            WHERE {inside} AND p.decision_date >= %s AND p.decision_date <= %s
-            GROUP BY substr(u.path, 1, %s)""",  # noqa: S608
-        [len(sub.unit.path) + PATH_STEP, *params, start, until, len(sub.unit.path) + PATH_STEP],
+        f"SELECT substr(u.path, 1, %s), COUNT(*) {admitted} GROUP BY substr(u.path, 1, %s)",
+        [width, *params, width],
     )
     return Counter({prefix: int(n) for prefix, n in rows})
+
+
+def _admitted_sql(sub: _Subtree, start: date, until: date) -> tuple[str, list[Any]]:
+    """`_admitted(sub).filter(_between(start, until))` in SQL, from FROM on: the people `p`
+    admitted in the subtree in [start, until], with their admission unit `u` (for the reads
+    of every dashboard: see `lib.db.read_sql`)."""
+    inside, params = sub.sql("u.path")
+    return (
+        f"""FROM people_person p JOIN orgs_unit u ON u.id = p.admission_unit_id
+            WHERE {inside} AND p.decision_date >= %s AND p.decision_date <= %s""",
+        [*params, start, until],
+    )
 
 
 def _path_on(day: date) -> Coalesce:
@@ -757,11 +762,8 @@ def _new_member_counts(sub: _Subtree, start: date, until: date) -> Counter[tuple
 
 
 def _new_member_counts_raw(sub: _Subtree, start: date, until: date) -> Counter[tuple[str, str]]:
-    # The people in SQL, not through the ORM: see `lib.db.read_sql`.
-    inside, params = sub.sql("u.path")
-    people = f"""SELECT p.id FROM people_person p JOIN orgs_unit u ON u.id = p.admission_unit_id
-        WHERE {inside} AND p.decision_date >= %s AND p.decision_date <= %s"""  # noqa: S608
-    return counted_from_records(people, [*params, start, until])
+    admitted, params = _admitted_sql(sub, start, until)
+    return counted_from_records(f"SELECT p.id {admitted}", params)
 
 
 def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Breakdown]:
@@ -781,10 +783,9 @@ def quality(*, unit: Unit, period: Period, as_of: date | None = None) -> list[Br
     rank: dict[int | None, int] = {}
     name: dict[int | None, str] = {}
     if ids:
-        marks = ", ".join(["%s"] * len(ids))
         for pk, category_code, category_rank, category_name in read_sql(
             Category,
-            f"SELECT id, code, rank, name FROM people_category WHERE id IN ({marks})",  # noqa: S608
+            f"SELECT id, code, rank, name FROM people_category WHERE id IN ({placeholders(ids)})",  # noqa: S608
             sorted(ids),
         ):
             code[pk], rank[pk], name[pk] = category_code, category_rank, category_name

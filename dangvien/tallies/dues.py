@@ -17,7 +17,7 @@ from datetime import date
 from django.db import connection
 
 from dangvien.admission.models import Case
-from dangvien.lib.db import db_date, read_sql, upsert_add
+from dangvien.lib.db import db_date, placeholders, read_sql, upsert_add
 from dangvien.tallies.models import CaseDue
 from dangvien.tallies.recompute import (
     contributions_of,
@@ -106,7 +106,7 @@ def due_bands(unit_ids: Iterable[int], today: date, soon: date, until: date) -> 
     rows = read_sql(
         CaseDue,
         f"SELECT day, total FROM tallies_casedue "  # noqa: S608
-        f"WHERE unit_id IN ({', '.join(['%s'] * len(ids))}) AND day <= %s",
+        f"WHERE unit_id IN ({placeholders(ids)}) AND day <= %s",
         [*ids, until],
     )
     for raw_day, total in rows:

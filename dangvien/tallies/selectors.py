@@ -15,15 +15,10 @@ from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 
-from dangvien.lib.db import db_date, read_sql
+from dangvien.lib.db import db_date, placeholders, read_sql
 from dangvien.orgs.models import Unit
 from dangvien.tallies.models import MemberChange, Tally
 from dangvien.tallies.services import month_of
-
-
-def _marks(values: Sequence[object]) -> str:
-    """The placeholders of an IN list (never empty: an empty list matches nothing)."""
-    return ", ".join(["%s"] * len(values)) or "NULL"
 
 
 def next_month(month: date) -> date:
@@ -65,7 +60,7 @@ def monthly_counts(
     rows = read_sql(
         Tally,
         f"""SELECT unit_id, metric, month, total FROM tallies_tally
-            WHERE unit_id IN ({_marks(unit_ids)}) AND metric IN ({_marks(metrics)})
+            WHERE unit_id IN ({placeholders(unit_ids)}) AND metric IN ({placeholders(metrics)})
               AND month >= %s AND month <= %s""",  # noqa: S608
         [*unit_ids, *metrics, first, last],
     )
@@ -79,7 +74,7 @@ def sums_by_unit(unit_ids: Sequence[int], metric: str, first: date, last: date) 
     rows = read_sql(
         Tally,
         f"""SELECT unit_id, SUM(total) FROM tallies_tally
-            WHERE unit_id IN ({_marks(unit_ids)}) AND metric = %s
+            WHERE unit_id IN ({placeholders(unit_ids)}) AND metric = %s
               AND month >= %s AND month <= %s
             GROUP BY unit_id""",  # noqa: S608
         [*unit_ids, metric, first, last],
