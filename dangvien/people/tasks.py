@@ -47,17 +47,14 @@ def _progress_outside_the_import(job_id: int) -> Iterator[Progress]:
         yield _progress_here(job_id)
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
-    qn = side.ops.quote_name
-    columns = {f.name: qn(f.get_attname_column()[1]) for f in ImportJob._meta.concrete_fields}
-    # Identifiers from the model's own metadata, quoted; the values go as parameters.
-    sql = (
-        f"UPDATE {qn(ImportJob._meta.db_table)} SET {columns['processed']} = %s, "  # noqa: S608
-        f"{columns['total']} = %s, {columns['touched_at']} = %s WHERE {columns['id']} = %s"
-    )
 
     def progress(done: int, rows: int) -> None:
         with side.cursor() as cursor:
-            cursor.execute(sql, [done, rows, timezone.now(), job_id])
+            cursor.execute(
+                "UPDATE people_importjob SET processed = %s, total = %s, touched_at = %s "
+                "WHERE id = %s",
+                [done, rows, timezone.now(), job_id],
+            )
 
     try:
         yield progress
